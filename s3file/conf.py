@@ -1,0 +1,30 @@
+"""Every setting django-s3file reads, with its default, read at call time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Folder (inside the storage's location) that browsers upload into. Expire it in S3.
+    "S3FILE_UPLOAD_PATH": "tmp/s3file",
+    # Largest file a browser may upload, in bytes; a presigned POST stops at 5 GiB.
+    "S3FILE_MAX_SIZE": 5 * 1024**3,
+    # Seconds a rendered form's upload policy stays valid; the signed folder posted back
+    # to Django stays valid twice as long, so a long upload can still be submitted.
+    "S3FILE_EXPIRES": 6 * 60 * 60,
+    # Replace every ClearableFileInput automatically; False leaves only explicit S3FileInput.
+    "S3FILE_REPLACE_WIDGETS": True,
+    # Uploads the browser runs at once per form.
+    "S3FILE_CONCURRENCY": 4,
+    # S3OptimizedUploadStorage deletes the temporary object after its server-side copy.
+    "S3FILE_DELETE_TEMP_FILES": True,
+    # Path (under the script prefix) where the middleware serves the dev S3 endpoint.
+    "S3FILE_DEV_ENDPOINT_PATH": "__s3file__/",
+}
+
+
+def get(name: str) -> Any:
+    """Return the project's value of setting ``name``, or its documented default."""
+    return getattr(settings, name, DEFAULTS[name])

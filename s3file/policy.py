@@ -1,0 +1,202 @@
+"""The upload policy: what a browser may put into the bucket, signed for S3 or the dev endpoint.
+
+The same conditions serve both: S3 enforces them on a presigned POST, and the dev endpoint
+(``views.dev_upload``) enforces them the way S3 does when the default storage is a
+``FileSystemStorage``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import json
+import mimetypes
+import os
+import posixpath
+import uuid
+from typing import Any, Literal
+
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.urls import get_script_prefix
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from . import conf
+
+DEV_SALT = "s3file.dev-endpoint"
+DEV_ALGORITHM = "S3FILE-HMAC-SHA256"
+Condition = dict[str, str] | list[Any]
+
+
+def default_storage() -> Storage:
+    """The storage uploads go to: ``STORAGES["default"]``."""
+    return storages["default"]
+
+
+def storage_kind(storage: Storage | None = None) -> Literal["s3", "dev"] | None:
+    """``"s3"`` for django-storages' S3 backends, ``"dev"`` for ``FileSystemStorage``."""
+    storage = storage if storage is not None else default_storage()
+    try:
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # django-storages is an optional extra
+        S3Storage = None  # noqa: N806
+    if S3Storage is not None and isinstance(storage, S3Storage):
+        return "s3"
+    if isinstance(storage, FileSystemStorage):
+        return "dev"
+    return None
+
+
+def new_folder(storage: Storage) -> str:
+    """A fresh upload folder for one rendered input, as a full key (with the S3 location)."""
+    name = posixpath.join(conf.get("S3FILE_UPLOAD_PATH").strip("/"), uuid.uuid4().hex)
+    location = getattr(storage, "location", "") if storage_kind(storage) == "s3" else ""
+    return posixpath.join(location.strip("/"), name) if location else name
+
+
+def storage_name(storage: Storage, key: str) -> str:
+    """The storage-relative name of the full key ``key`` (strips the S3 location)."""
+    location = getattr(storage, "location", "").strip("/")
+    if storage_kind(storage) == "s3" and location:
+        if not key.startswith(location + "/"):
+            raise SuspiciousOperation(f"s3file: key {key!r} is outside the storage location")
+        return key[len(location) + 1 :]
+    return key
+
+
+def content_type_condition(accept: str) -> Condition:
+    """Turn an ``accept`` attribute into the strictest Content-Type condition S3 can check.
+
+    A policy cannot say "one of", so a list becomes a starts-with of what its types share
+    (``image/png,image/jpeg`` -> ``image/``); the browser checks the exact list before uploading.
+    """
+    anything: Condition = ["starts-with", "$Content-Type", ""]
+    types = set()
+    for item in accept.lower().split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item in {"*", "*/*"}:
+            return anything
+        if item.startswith("."):
+            item = mimetypes.guess_type("file" + item, strict=False)[0] or ""
+        if item.endswith("/*"):
+            item = item[:-1]
+        if "/" not in item:  # an extension without a known type, or nonsense
+            return anything
+        types.add(item)
+    if not types:
+        return anything
+    if len(types) == 1 and not (only := next(iter(types))).endswith("/"):
+        return ["eq", "$Content-Type", only]
+    return ["starts-with", "$Content-Type", os.path.commonprefix(sorted(types))]
+
+
+def conditions(folder: str, max_size: int, accept: str) -> list[Condition]:
+    """Everything a POST into ``folder`` must satisfy, but the key (boto3 adds that)."""
+    return [
+        {"success_action_status": "201"},
+        ["content-length-range", 0, max_size],
+        content_type_condition(accept),
+    ]
+
+
+def presign(storage: Storage, folder: str, max_size: int, accept: str) -> tuple[str, dict]:
+    """Return the URL and form fields of a POST that may put files into ``folder``."""
+    expires = conf.get("S3FILE_EXPIRES")
+    key = folder + "/${filename}"
+    if storage_kind(storage) == "s3":
+        client = storage.connection.meta.client
+        post = client.generate_presigned_post(
+            storage.bucket_name,
+            key,
+            Fields={"success_action_status": "201"},
+            Conditions=conditions(folder, max_size, accept),
+            ExpiresIn=expires,
+        )
+        return post["url"], post["fields"]
+    expiration = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=expires)
+    policy = {
+        "expiration": expiration.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "conditions": [["starts-with", "$key", folder + "/"], *conditions(folder, max_size, accept)],
+    }
+    encoded = base64.b64encode(json.dumps(policy).encode()).decode()
+    fields = {
+        "key": key,
+        "success_action_status": "201",
+        "policy": encoded,
+        "x-amz-algorithm": DEV_ALGORITHM,
+        "x-amz-signature": _dev_signature(encoded),
+    }
+    return get_script_prefix() + conf.get("S3FILE_DEV_ENDPOINT_PATH"), fields
+
+
+def _dev_signature(policy: str) -> str:
+    return salted_hmac(DEV_SALT, policy, algorithm="sha256").hexdigest()
+
+
+class PolicyRefusal(Exception):
+    """A POST the dev endpoint refuses, with the status and S3 error code S3 would answer."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def check_dev_post(fields: dict[str, str], size: int) -> str:
+    """Check a POST to the dev endpoint as S3 would; return its key or raise PolicyRefusal."""
+    fields = {name.lower(): value for name, value in fields.items()}
+    encoded, signature = fields.get("policy", ""), fields.get("x-amz-signature", "")
+    if not encoded or not signature or "key" not in fields:
+        raise PolicyRefusal(400, "InvalidArgument", "POST requires key, policy and signature.")
+    if not constant_time_compare(signature, _dev_signature(encoded)):
+        raise PolicyRefusal(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        )
+    try:
+        policy = json.loads(base64.b64decode(encoded, validate=True))
+        expiration = datetime.datetime.fromisoformat(policy["expiration"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as e:
+        raise PolicyRefusal(400, "InvalidPolicyDocument", "Invalid Policy: malformed.") from e
+    if expiration <= datetime.datetime.now(datetime.UTC):
+        raise PolicyRefusal(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+    covered = {"policy", "x-amz-signature", "x-amz-algorithm"}
+    for condition in policy["conditions"]:
+        if isinstance(condition, dict):
+            ((name, expected),) = condition.items()
+            condition = ["eq", "$" + name, expected]
+        op, name = condition[0], condition[1]
+        if op == "content-length-range":
+            if size > condition[2]:
+                raise PolicyRefusal(
+                    400,
+                    "EntityTooLarge",
+                    "Your proposed upload exceeds the maximum allowed size.",
+                )
+            if size < condition[1]:
+                raise PolicyRefusal(
+                    400,
+                    "EntityTooSmall",
+                    "Your proposed upload is smaller than the minimum allowed size.",
+                )
+            continue
+        name = name.lstrip("$").lower()
+        covered.add(name)
+        value = fields.get(name, "")
+        ok = value == condition[2] if op == "eq" else value.startswith(condition[2])
+        if not ok:
+            raise PolicyRefusal(
+                403,
+                "AccessDenied",
+                f"Invalid according to Policy: Policy Condition failed: {json.dumps(condition)}",
+            )
+    if extra := set(fields) - covered:
+        raise PolicyRefusal(
+            403,
+            "AccessDenied",
+            f"Invalid according to Policy: Extra input fields: {', '.join(sorted(extra))}",
+        )
+    return fields["key"]
