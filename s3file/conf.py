@@ -21,10 +21,27 @@ DEFAULTS: dict[str, Any] = {
     # S3OptimizedUploadStorage deletes the temporary object after its server-side copy.
     "S3FILE_DELETE_TEMP_FILES": True,
     # Path (under the script prefix) where the middleware serves the dev S3 endpoint.
-    "S3FILE_DEV_ENDPOINT_PATH": "__s3file__/",
+    "S3FILE_ENDPOINT_PATH": "__s3file__/",
 }
 
 
 def get(name: str) -> Any:
     """Return the project's value of setting ``name``, or its documented default."""
     return getattr(settings, name, DEFAULTS[name])
+
+
+MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"
+
+
+def middleware_installed() -> bool:
+    """Whether ``S3FileMiddleware`` (or a subclass) is in ``MIDDLEWARE``."""
+    if MIDDLEWARE_PATH in settings.MIDDLEWARE:
+        return True
+    from django.utils.module_loading import import_string
+
+    from .middleware import S3FileMiddleware
+
+    return any(
+        isinstance(cls := import_string(path), type) and issubclass(cls, S3FileMiddleware)
+        for path in settings.MIDDLEWARE
+    )

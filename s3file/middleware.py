@@ -6,14 +6,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.core.exceptions import SuspiciousOperation
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation, TooManyFilesSent
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from . import conf
 from .files import S3UploadedFile
-from .policy import default_storage, storage_kind
+from .policy import default_storage
 from .signing import check_key, unsign_folder
 
 logger = logging.getLogger("s3file")
@@ -48,54 +49,76 @@ class S3FileMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self.__acall__(request)
-        if (response := self.dev_endpoint(request)) is not None:
+        on_endpoint = request.path_info.startswith(endpoint_prefix())
+        if on_endpoint and (response := endpoint(request)) is not None:
             return response
-        self.hook(request)
+        hook(request)
         return self.get_response(request)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        from asgiref.sync import sync_to_async
-
-        if (response := await sync_to_async(self.dev_endpoint)(request)) is not None:
+        on_endpoint = request.path_info.startswith(endpoint_prefix())
+        if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
             return response
-        self.hook(request)
+        hook(request)
         return await self.get_response(request)  # type: ignore[misc]
 
-    @staticmethod
-    def dev_endpoint(request: HttpRequest) -> HttpResponseBase | None:
-        """Answer requests to the dev S3 endpoint while the default storage is local."""
-        prefix = "/" + conf.get("S3FILE_DEV_ENDPOINT_PATH")
-        if not request.path_info.startswith(prefix) or storage_kind() != "dev":
-            return None
-        try:
-            match = resolve(request.path_info[len(prefix) - 1 :], urlconf="s3file.urls")
-        except Resolver404:
-            return None
-        return match.func(request, *match.args, **match.kwargs)
 
-    @staticmethod
-    def hook(request: HttpRequest) -> None:
-        if request.method != "POST":
-            return
-        load = request._load_post_and_files
+def endpoint_prefix() -> str:
+    return "/" + conf.get("S3FILE_ENDPOINT_PATH")
 
-        def load_post_and_files() -> None:
-            load()
-            if MARKER in request._post:
-                add_uploaded_files(request)
 
-        # Django parses the body lazily through this method; wrapping it keeps that laziness.
-        request._load_post_and_files = load_post_and_files
+def endpoint(request: HttpRequest) -> HttpResponseBase | None:
+    """Answer a request to one of s3file's own endpoints (``s3file.urls``), or return None."""
+    try:
+        match = resolve(request.path_info[len(endpoint_prefix()) - 1 :], urlconf="s3file.urls")
+    except Resolver404:
+        return None
+    return match.func(request, *match.args, **match.kwargs)
+
+
+def hook(request: HttpRequest) -> None:
+    """Make the request add uploaded files to ``request.FILES`` when it parses its body."""
+    if request.method != "POST":
+        return
+    load = request._load_post_and_files
+
+    def load_post_and_files() -> None:
+        load()
+        if MARKER in request._post:
+            add_uploaded_files(request)
+
+    # Django parses the body lazily through this method; wrapping it keeps that laziness.
+    request._load_post_and_files = load_post_and_files  # type: ignore[method-assign]
 
 
 def add_uploaded_files(request: HttpRequest) -> None:
-    """Put an ``S3UploadedFile`` into ``request.FILES`` for every key the script posted."""
+    """Move the keys the script posted from ``request.POST`` into ``request.FILES``.
+
+    Refuses (``SuspiciousOperation``, which Django answers with a 400) a forged or expired
+    signature, a key outside its signed folder, and more files than
+    ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows.
+    """
+    post = request._post
+    fields = list(dict.fromkeys(post.getlist(MARKER)))
+    uploads: dict[str, list[str]] = {}
+    try:
+        for field in fields:
+            folder = unsign_folder(post.get(field + SIGNATURE_SUFFIX, ""))
+            uploads[field] = [check_key(key, folder) for key in post.getlist(field)]
+    except SuspiciousOperation as e:
+        logger.warning("Refused uploaded files for field %r: %s", field, e)
+        raise
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    count = sum(map(len, uploads.values())) + len(request._files)
+    if limit is not None and count > limit:
+        raise TooManyFilesSent(
+            "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
+        )
     storage = default_storage()
-    for field in dict.fromkeys(request._post.getlist(MARKER)):
-        try:
-            folder = unsign_folder(request._post.get(field + SIGNATURE_SUFFIX, ""))
-            keys = [check_key(key, folder) for key in request._post.getlist(field)]
-        except SuspiciousOperation as e:
-            logger.warning("Refused uploaded files for field %r: %s", field, e)
-            raise
+    post._mutable = True
+    post.pop(MARKER)
+    for field, keys in uploads.items():
+        post.pop(field, None)
+        post.pop(field + SIGNATURE_SUFFIX, None)
         request._files.setlist(field, [S3UploadedFile(storage, key) for key in keys])
+    post._mutable = False

@@ -119,7 +119,10 @@ def presign(storage: Storage, folder: str, max_size: int, accept: str) -> tuple[
     expiration = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=expires)
     policy = {
         "expiration": expiration.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        "conditions": [["starts-with", "$key", folder + "/"], *conditions(folder, max_size, accept)],
+        "conditions": [
+            ["starts-with", "$key", folder + "/"],
+            *conditions(folder, max_size, accept),
+        ],
     }
     encoded = base64.b64encode(json.dumps(policy).encode()).decode()
     fields = {
@@ -129,7 +132,7 @@ def presign(storage: Storage, folder: str, max_size: int, accept: str) -> tuple[
         "x-amz-algorithm": DEV_ALGORITHM,
         "x-amz-signature": _dev_signature(encoded),
     }
-    return get_script_prefix() + conf.get("S3FILE_DEV_ENDPOINT_PATH"), fields
+    return get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH"), fields
 
 
 def _dev_signature(policy: str) -> str:

@@ -1,0 +1,14 @@
+"""The ``s3file`` app: installs the direct-upload input and registers the system checks."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class S3FileConfig(AppConfig):
+    name = "s3file"
+    verbose_name = _("Direct uploads to S3")
+
+    def ready(self) -> None:
+        from . import checks, forms  # noqa: F401  (importing forms installs the input)

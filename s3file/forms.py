@@ -1,0 +1,117 @@
+"""The file input that uploads straight to storage, and its installation into Django's own."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.forms.widgets import ClearableFileInput, Media, Script
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+
+from . import conf
+from .policy import default_storage, new_folder, presign, storage_kind
+from .signing import sign_folder
+
+
+def messages(max_size: int) -> dict[str, str]:
+    """What the script tells the user, translated here; ``{name}`` is the file's name."""
+    return {
+        "tooLarge": gettext("“{name}” is too large: files may be at most %(limit)s.")
+        % {"limit": filesizeformat(max_size)},
+        "type": gettext("“{name}” is not a file type this field accepts."),
+        "network": gettext(
+            "“{name}” could not be uploaded: the storage server did not answer. "
+            "Check your connection and submit again."
+        ),
+        "expired": gettext("This form has expired. Reload the page and choose “{name}” again."),
+        "refused": gettext("The storage server refused “{name}”: {reason}"),
+        "missing": gettext(
+            "“{name}” was uploaded, but the server could not confirm it. Submit again."
+        ),
+    }
+
+
+class S3FileInputMixin:
+    """Make a file input upload its files to storage from the browser.
+
+    ``install()`` puts this into ``ClearableFileInput``'s bases, so every clearable file input
+    (model forms, the admin, third-party widgets) gains it. Whether an input uploads directly
+    is decided each time it renders: the default storage must be django-storages' S3 backend
+    or ``FileSystemStorage`` (the dev endpoint), and ``direct_upload`` must be true, or left
+    ``None`` while ``S3FILE_REPLACE_WIDGETS`` is true. Otherwise it is a plain file input.
+    """
+
+    #: True: always upload directly; False: never; None: follow ``S3FILE_REPLACE_WIDGETS``.
+    direct_upload: bool | None = None
+    #: Largest file in bytes; None: ``S3FILE_MAX_SIZE``.
+    max_size: int | None = None
+
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        *,
+        direct_upload: bool | None = None,
+        max_size: int | None = None,
+    ) -> None:
+        if direct_upload is not None:
+            self.direct_upload = direct_upload
+        if max_size is not None:
+            self.max_size = max_size
+        super().__init__(attrs)  # type: ignore[call-arg]
+
+    @property
+    def uploads_directly(self) -> bool:
+        wanted = self.direct_upload
+        if wanted is None:
+            wanted = conf.get("S3FILE_REPLACE_WIDGETS")
+        # Without the middleware the posted keys would be ignored and the files lost.
+        return bool(wanted) and storage_kind() is not None and conf.middleware_installed()
+
+    @property
+    def media(self) -> Media:
+        media: Media = super().media  # type: ignore[misc]
+        if self.uploads_directly:
+            media += Media(js=[Script("s3file/js/s3file.js", type="module")])
+        return media
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
+        context: dict = super().get_context(name, value, attrs)  # type: ignore[misc]
+        if self.uploads_directly:
+            context["widget"]["attrs"].update(self.upload_attrs(context["widget"]["attrs"]))
+        return context
+
+    def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The data attributes the script reads: where to POST, what to sign and check."""
+        storage = default_storage()
+        folder = new_folder(storage)
+        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
+        url, fields = presign(storage, folder, max_size, attrs.get("accept", ""))
+        return {
+            "data-s3f-url": url,
+            "data-s3f-fields": json.dumps(fields),
+            "data-s3f-signature": sign_folder(folder),
+            "data-s3f-max-size": max_size,
+            "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
+            "data-s3f-messages": json.dumps(messages(max_size)),
+        }
+
+
+class S3FileInput(ClearableFileInput):
+    """A clearable file input that always uploads directly, whatever the setting says.
+
+    Use it on chosen fields with ``S3FILE_REPLACE_WIDGETS = False``. Its behaviour comes from
+    ``S3FileInputMixin``, which ``install()`` below puts into ``ClearableFileInput``.
+    """
+
+    direct_upload = True
+
+
+def install() -> None:
+    """Put ``S3FileInputMixin`` into ``ClearableFileInput``'s bases; a second call does nothing."""
+    # A subclass listing the mixin itself would make this MRO impossible, hence the patch.
+    if S3FileInputMixin not in ClearableFileInput.__mro__:
+        ClearableFileInput.__bases__ = (S3FileInputMixin, *ClearableFileInput.__bases__)
+
+
+install()

@@ -1,0 +1,270 @@
+/**
+ * django-s3file: when a form is submitted, upload the files of its direct-upload inputs
+ * (<input type="file" data-s3f-url>) straight to S3, then submit the form with the S3 keys
+ * in place of the bytes. Listeners sit on the window, so inputs added later work too.
+ *
+ * Events (CustomEvent, bubbling; see the README for every `detail`):
+ *   s3file:start      on the form   uploads begin
+ *   s3file:progress   on the input  bytes sent, for the file and the whole form
+ *   s3file:file-done  on the input  one file is in S3
+ *   s3file:error      on the input  an upload failed or a file was refused; cancelable
+ *   s3file:done       on the form   all files are in S3, the form is about to be submitted
+ *   s3file:cancelled  on the form   uploads were stopped by an `s3file:cancel` event
+ * Dispatch `s3file:cancel` on a form (or inside it) to stop its uploads.
+ */
+
+const INPUT = "input[type=file][data-s3f-url]";
+let uploaded = new WeakMap(); // input -> {files, keys}: the selection already in S3
+const running = new WeakMap(); // form -> AbortController of its uploads in flight
+
+export class UploadError extends Error {
+  /** @param {string} code  too-large | type | network | expired | refused | aborted */
+  constructor(code, reason, status = 0) {
+    super(reason);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+function emit(target, type, detail, cancelable = false) {
+  return target.dispatchEvent(
+    new CustomEvent(`s3file:${type}`, { bubbles: true, cancelable, detail }),
+  );
+}
+
+function message(input, code, name, reason = "") {
+  const texts = JSON.parse(input.dataset.s3fMessages || "{}");
+  const key = { "too-large": "tooLarge", aborted: "network" }[code] || code;
+  return (texts[key] || texts.refused || "{name}: {reason}")
+    .replaceAll("{name}", name)
+    .replaceAll("{reason}", reason);
+}
+
+/** The file's problem the browser can see before uploading, as an UploadError, or null. */
+export function checkFile(input, file) {
+  if (file.size > Number(input.dataset.s3fMaxSize || Infinity)) {
+    return new UploadError("too-large", message(input, "too-large", file.name));
+  }
+  const accept = input.accept.toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
+  const name = file.name.toLowerCase();
+  const type = file.type.toLowerCase();
+  const ok =
+    !accept.length ||
+    accept.some((item) =>
+      item.startsWith(".")
+        ? name.endsWith(item)
+        : item === "*" || item === "*/*" || type === item ||
+          (item.endsWith("/*") && type.startsWith(item.slice(0, -1))),
+    );
+  return ok ? null : new UploadError("type", message(input, "type", file.name));
+}
+
+function showError(input, error) {
+  if (!emit(input, "error", { file: error.file, code: error.code, reason: error.message,
+    status: error.status }, true)) {
+    return; // the page shows it its own way
+  }
+  const list = document.createElement("ul");
+  list.className = "errorlist s3file-errors";
+  list.setAttribute("role", "alert");
+  list.dataset.s3fErrors = "";
+  list.append(Object.assign(document.createElement("li"), { textContent: error.message }));
+  input.after(list);
+}
+
+function clearErrors(input) {
+  input.setCustomValidity("");
+  const next = input.nextElementSibling;
+  if (next?.matches("[data-s3f-errors]")) next.remove();
+}
+
+/** Names S3 and the middleware accept as they are: no path, no control characters. */
+function safeName(name) {
+  return name.replace(/[\x00-\x1f\x7f\\/]/g, "_").replace(/^\.{1,2}$/, "_") || "file";
+}
+
+function post(url, body, signal, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
+    xhr.addEventListener("load", () => resolve(xhr));
+    xhr.addEventListener("error", () => reject(new UploadError("network", "")));
+    xhr.addEventListener("abort", () => reject(new UploadError("aborted", "")));
+    signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
+}
+
+/** Why S3 refused, from its XML error: {code, text}. */
+function s3Error(xhr) {
+  const xml = new DOMParser().parseFromString(xhr.responseText || "<x/>", "application/xml");
+  const pick = (tag) => xml.getElementsByTagName(tag)[0]?.textContent || "";
+  return { code: pick("Code"), text: pick("Message") || xhr.statusText || `HTTP ${xhr.status}` };
+}
+
+/** Upload one file of `input` as `folder<index>/<name>`; resolve to its key. */
+export async function uploadFile(input, file, index, signal, onProgress) {
+  const fields = JSON.parse(input.dataset.s3fFields);
+  const key = fields.key.replace("${filename}", `${index}/${safeName(file.name)}`);
+  const body = new FormData();
+  for (const [name, value] of Object.entries({ ...fields, key })) body.append(name, value);
+  body.append("Content-Type", file.type || "application/octet-stream");
+  body.append("file", file);
+  let xhr;
+  try {
+    xhr = await post(input.dataset.s3fUrl, body, signal, onProgress);
+  } catch (error) {
+    error.message = message(input, error.code, file.name);
+    throw error;
+  }
+  if (xhr.status >= 200 && xhr.status < 300) return key;
+  const { code, text } = s3Error(xhr);
+  const expired = code === "AccessDenied" && /expired/i.test(text);
+  const kind = code === "EntityTooLarge" ? "too-large" : expired ? "expired" : "refused";
+  throw new UploadError(kind, message(input, kind, file.name, text), xhr.status);
+}
+
+/** Run `worker` over `items`, at most `limit` at a time; reject on the first failure. */
+async function pool(items, limit, worker) {
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) await worker(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+}
+
+async function uploadAll(form, inputs, submitter) {
+  const controller = new AbortController();
+  running.set(form, controller);
+  form.setAttribute("aria-busy", "true");
+  inputs.forEach(clearErrors);
+  const jobs = inputs
+    .filter((input) => uploaded.get(input)?.files !== input.files)
+    .flatMap((input) => [...input.files].map((file, index) => ({ input, file, index })));
+  const total = jobs.reduce((sum, job) => sum + job.file.size, 0);
+  const keys = new Map(inputs.map((input) => [input, []]));
+  let failed = null;
+  try {
+    for (const job of jobs) {
+      const error = checkFile(job.input, job.file);
+      if (error) throw Object.assign(error, { input: job.input, file: job.file });
+    }
+    emit(form, "start", { files: jobs.map((job) => job.file), total });
+    const sent = new Map();
+    await pool(jobs, Number(inputs[0].dataset.s3fConcurrency) || 4, async (job) => {
+      const { input, file, index } = job;
+      const progress = (bytes) => {
+        sent.set(job, Math.min(bytes, file.size));
+        const loaded = [...sent.values()].reduce((a, b) => a + b, 0);
+        emit(input, "progress", {
+          file, fileLoaded: sent.get(job), fileTotal: file.size,
+          loaded, total, fraction: total ? loaded / total : 1,
+        });
+      };
+      try {
+        const key = await uploadFile(input, file, index, controller.signal, progress);
+        keys.get(input)[index] = key;
+        progress(file.size);
+        emit(input, "file-done", { file, key });
+      } catch (error) {
+        throw Object.assign(error, { input, file });
+      }
+    });
+    for (const input of inputs) {
+      if (uploaded.get(input)?.files !== input.files) {
+        uploaded.set(input, { files: input.files, keys: keys.get(input) });
+      }
+    }
+  } catch (error) {
+    controller.abort(); // stop the other uploads of this form
+    failed = error;
+  } finally {
+    running.delete(form);
+    form.removeAttribute("aria-busy");
+  }
+  if (failed?.code === "aborted") {
+    emit(form, "cancelled", {});
+  } else if (failed) {
+    if (failed.code === "too-large" || failed.code === "type") {
+      failed.input.setCustomValidity(failed.message);
+    }
+    showError(failed.input, failed);
+  } else {
+    emit(form, "done", { keys: inputs.flatMap((input) => uploaded.get(input).keys) });
+    submit(form, inputs, submitter);
+  }
+}
+
+function hidden(form, name, value) {
+  const input = Object.assign(document.createElement("input"), { type: "hidden", name, value });
+  form.append(input);
+  return input;
+}
+
+/** Submit `form` with the keys instead of the files, as `submitter` would have. */
+function submit(form, inputs, submitter) {
+  const added = [];
+  for (const input of inputs) {
+    added.push(
+      hidden(form, "s3file", input.name),
+      hidden(form, `${input.name}-s3f-signature`, input.dataset.s3fSignature),
+      ...uploaded.get(input).keys.map((key) => hidden(form, input.name, key)),
+    );
+    input.disabled = true; // a disabled input sends no bytes
+  }
+  try {
+    form.requestSubmit(submitter?.isConnected && submitter.form === form ? submitter : null);
+  } finally {
+    // The form's entry list is built synchronously inside requestSubmit(), so the page can
+    // be put back at once: the inputs keep their files for another submit.
+    for (const input of inputs) input.disabled = false;
+    for (const element of added) element.remove();
+  }
+}
+
+function onSubmit(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const inputs = [...form.elements].filter(
+    (element) => element.matches(INPUT) && !element.disabled && element.files.length,
+  );
+  if (!inputs.length && !running.has(form)) return;
+  // Other submit handlers (AJAX forms, modals) must only see the submit that carries keys.
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  if (!running.has(form)) uploadAll(form, inputs, event.submitter);
+}
+
+function onChange(event) {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.matches(INPUT)) return;
+  uploaded.delete(input);
+  clearErrors(input);
+  for (const file of input.files) {
+    const error = checkFile(input, file);
+    if (error) {
+      input.setCustomValidity(error.message);
+      showError(input, Object.assign(error, { file }));
+      break;
+    }
+  }
+}
+
+function onCancel(event) {
+  const form = event.target.closest?.("form") ?? event.target.form;
+  running.get(form)?.abort();
+}
+
+// The same script under a second URL (a cache-busting query, say) must not listen twice.
+const LISTENING = Symbol.for("s3file.listening");
+if (!window[LISTENING]) {
+  window[LISTENING] = true;
+  window.addEventListener("submit", onSubmit, true);
+  window.addEventListener("change", onChange, true);
+  window.addEventListener("s3file:cancel", onCancel, true);
+  // A page restored from the back/forward cache may hold keys whose objects were moved since.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) uploaded = new WeakMap();
+  });
+}

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Sends every s3file event the page dispatches to the test, as plain data; a binding, so
+# the events of a page survive its navigation to the next one.
+RECORD_EVENTS = """
+for (const type of ["start", "progress", "file-done", "error", "done", "cancelled"]) {
+  window.addEventListener(`s3file:${type}`, (event) => {
+    const { file, ...rest } = event.detail || {};
+    window.recordS3fileEvent({
+      type, target: event.target.name || event.target.id || event.target.tagName,
+      file: file?.name, ...JSON.parse(JSON.stringify(rest, (k, v) =>
+        k === "files" ? v.map((f) => f.name) : v)),
+    });
+  });
+}
+"""
+
+
+@pytest.fixture
+def page(page: Any) -> Any:
+    page.s3file_events = []
+    page.expose_function("recordS3fileEvent", lambda event: page.s3file_events.append(event))
+    page.add_init_script(RECORD_EVENTS)
+    page.set_default_timeout(30_000)
+    return page
+
+
+def events(page: Any, type: str | None = None) -> list[dict]:
+    return [e for e in page.s3file_events if type is None or e["type"] == type]
+
+
+def result(page: Any) -> dict:
+    page.wait_for_selector("#result", state="attached")
+    return json.loads(page.locator("#result").text_content())
+
+
+def make_file(path: Path, size: int, seed: int = 0) -> Path:
+    """A file of ``size`` bytes whose content differs by ``seed``."""
+    block = bytes((i * 31 + seed) % 251 for i in range(65536))
+    with open(path, "wb") as f:
+        for _ in range(size // len(block)):
+            f.write(block)
+        f.write(block[: size % len(block)])
+    return path

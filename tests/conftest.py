@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.seaweedfs import SeaweedFS
+
+# Playwright's sync API runs an event loop in the test thread; the ORM would refuse to run.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class S3Bucket:
+    """A fresh bucket on the test S3 server, set as ``STORAGES["default"]``."""
+
+    server: SeaweedFS
+    name: str
+    client: Any = field(repr=False)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.name, Prefix=prefix
+        )
+        return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def put(self, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
+        self.client.put_object(Bucket=self.name, Key=key, Body=body, ContentType=content_type)
+
+    def head(self, key: str) -> dict:
+        return self.client.head_object(Bucket=self.name, Key=key)
+
+
+def s3_storage_settings(server: SeaweedFS, bucket: str, **options: Any) -> dict:
+    return {
+        "default": {
+            "BACKEND": "s3file.storages_optimized.S3OptimizedUploadStorage",
+            "OPTIONS": {**server.storage_options(bucket), **options},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def s3(settings: Any, s3_server: SeaweedFS) -> S3Bucket:
+    """Point the default storage at a new bucket of the SeaweedFS server."""
+    name = f"t-{uuid.uuid4().hex[:16]}"
+    s3_server.create_bucket(name)
+    settings.STORAGES = s3_storage_settings(s3_server, name)
+    return S3Bucket(s3_server, name, s3_server.client())
+
+
+@pytest.fixture
+def dev_storage(settings: Any, tmp_path: Path) -> Path:
+    """Use FileSystemStorage in a temp dir, which turns the dev endpoint on."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return tmp_path
+
+
+@dataclass
+class S3Call:
+    operation: str
+    params: dict
+
+
+@pytest.fixture
+def s3_calls() -> Iterator[list[S3Call]]:
+    """Record every S3 API call boto3 makes in this process (they still go to the server)."""
+    from botocore.client import BaseClient
+
+    calls: list[S3Call] = []
+    lock = threading.Lock()
+    original = BaseClient._make_api_call
+
+    def recording(self: Any, operation_name: str, api_params: dict) -> Any:
+        with lock:
+            calls.append(S3Call(operation_name, dict(api_params)))
+        return original(self, operation_name, api_params)
+
+    BaseClient._make_api_call = recording  # type: ignore[method-assign]
+    try:
+        yield calls
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

