@@ -81,4 +81,3 @@ class S3OptimizedUploadStorage(S3Storage):
             )
         except ClientError:
             logger.warning("Could not delete the temporary upload %r", source.key, exc_info=True)
-

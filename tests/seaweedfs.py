@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -154,10 +155,8 @@ class SeaweedFS:
     def create_bucket(self, name: str) -> None:
         """Create ``name`` (if new) with CORS rules that let any origin POST and PUT."""
         client = self.client()
-        try:
+        with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
             client.create_bucket(Bucket=name)
-        except client.exceptions.BucketAlreadyOwnedByYou:
-            pass
         client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": CORS_RULES})
 
     def storage_options(self, bucket: str) -> dict[str, Any]:

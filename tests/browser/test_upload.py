@@ -73,7 +73,11 @@ def test_form_uploads_to_s3_and_the_view_gets_request_files(
     assert progress[-1]["fraction"] == 1
     assert len(events(page, "file-done")) == 3
     assert [e["type"] for e in events(page) if e["type"] != "progress"] == [
-        "start", "file-done", "file-done", "file-done", "done"
+        "start",
+        "file-done",
+        "file-done",
+        "file-done",
+        "done",
     ]
 
 
