@@ -1,0 +1,29 @@
+# Two commands do all the set-up on a fresh machine: `make sandbox` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+
+.PHONY: test lint sandbox bench chromium
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[s3,wagtail]" --group test
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+chromium:
+	@[ -x "$${CHROMIUM:-/usr/bin/chromium}" ] || { apt-get update -q && apt-get install -y -q chromium; }
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed chromium lint
+	$(PY) -m pytest
+
+sandbox: $(VENV)/.installed
+	$(PY) sandbox/run.py
+
+bench: $(VENV)/.installed chromium
+	$(PY) -m benchmarks
