@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "S3FILE_EXPIRES": 6 * 60 * 60,
     # Replace every ClearableFileInput automatically; False leaves only explicit S3FileInput.
     "S3FILE_REPLACE_WIDGETS": True,
+    # Largest file the browser hashes (in memory) for widgets with checksum=True.
+    "S3FILE_CHECKSUM_MAX_SIZE": 256 * 1024**2,
     # Uploads the browser runs at once per form.
     "S3FILE_CONCURRENCY": 4,
     # S3OptimizedUploadStorage deletes the temporary object after its server-side copy.

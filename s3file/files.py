@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import posixpath
 from functools import cached_property
@@ -106,6 +108,28 @@ class S3UploadedFile(UploadedFile):
             return {"size": self.storage.size(self.storage_name), "content_type": None}
         except FileNotFoundError as e:
             raise self._missing() from e
+
+    @cached_property
+    def sha1(self) -> str:
+        """The file's SHA-1 as hex: the checksum S3 verified when the browser sent one
+        (one HEAD), else computed by streaming the object in bounded chunks."""
+        if storage_kind(self.storage) == "s3":
+            from botocore.exceptions import ClientError
+
+            try:
+                head = self.storage.connection.meta.client.head_object(
+                    Bucket=self.storage.bucket_name, Key=self.key, ChecksumMode="ENABLED"
+                )
+            except ClientError:
+                head = {}
+            value = head.get("ChecksumSHA1", "")
+            if value and "-" not in value:  # "-N": a checksum of part checksums
+                return base64.b64decode(value).hex()
+        digest = hashlib.sha1(usedforsecurity=False)
+        for chunk in self.chunks():
+            digest.update(chunk)
+        self.seek(0)
+        return digest.hexdigest()
 
     def _missing(self) -> ValidationError:
         return ValidationError(MISSING, code="missing", params={"name": self.name})

@@ -46,6 +46,9 @@ class S3FileInputMixin:
     direct_upload: bool | None = None
     #: Largest file in bytes; None: ``S3FILE_MAX_SIZE``.
     max_size: int | None = None
+    #: Have the browser send each file's SHA-1, which S3 verifies and keeps (see
+    #: ``S3UploadedFile.sha1``), for files up to ``S3FILE_CHECKSUM_MAX_SIZE``.
+    checksum: bool = False
 
     def __init__(
         self,
@@ -53,11 +56,14 @@ class S3FileInputMixin:
         *,
         direct_upload: bool | None = None,
         max_size: int | None = None,
+        checksum: bool | None = None,
     ) -> None:
         if direct_upload is not None:
             self.direct_upload = direct_upload
         if max_size is not None:
             self.max_size = max_size
+        if checksum is not None:
+            self.checksum = checksum
         super().__init__(attrs)  # type: ignore[call-arg]
 
     @property
@@ -94,6 +100,7 @@ class S3FileInputMixin:
             "data-s3f-max-size": max_size,
             "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
             "data-s3f-messages": json.dumps(messages(max_size)),
+            "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
         }
 
 

@@ -93,12 +93,18 @@ def content_type_condition(accept: str) -> Condition:
     return ["starts-with", "$Content-Type", os.path.commonprefix(sorted(types))]
 
 
+#: The form field a browser may add with the file's SHA-1 (base64); S3 verifies it.
+CHECKSUM_FIELD = "x-amz-checksum-sha1"
+
+
 def conditions(folder: str, max_size: int, accept: str) -> list[Condition]:
     """Everything a POST into ``folder`` must satisfy, but the key (boto3 adds that)."""
     return [
         {"success_action_status": "201"},
         ["content-length-range", 0, max_size],
         content_type_condition(accept),
+        # Optional (it may be empty); when present, S3 refuses a body that does not match.
+        ["starts-with", "$" + CHECKSUM_FIELD, ""],
     ]
 
 

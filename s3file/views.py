@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 
-from .policy import PolicyRefusal, check_dev_post, default_storage, storage_kind
+from .policy import CHECKSUM_FIELD, PolicyRefusal, check_dev_post, default_storage, storage_kind
 
 
 def xml_response(status: int, root: str, **elements: str) -> HttpResponse:
@@ -36,6 +38,14 @@ def dev_upload(request: HttpRequest) -> HttpResponse:
         key = check_dev_post(request.POST.dict(), upload.size)
     except PolicyRefusal as refusal:
         return s3_error(refusal.status, refusal.code, refusal.message)
+    if checksum := request.POST.get(CHECKSUM_FIELD):
+        digest = hashlib.sha1(usedforsecurity=False)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        if base64.b64encode(digest.digest()).decode() != checksum:
+            return s3_error(
+                400, "BadDigest", "The SHA1 you specified did not match the calculated checksum."
+            )
     key = key.replace("${filename}", upload.name)
     storage = default_storage()
     try:

@@ -5,6 +5,7 @@
  *
  * Events (CustomEvent, bubbling; see the README for every `detail`):
  *   s3file:start      on the form   uploads begin
+ *   s3file:file-start on the input  one file's upload begins
  *   s3file:progress   on the input  bytes sent, for the file and the whole form
  *   s3file:file-done  on the input  one file is in S3
  *   s3file:error      on the input  an upload failed or a file was refused; cancelable
@@ -14,7 +15,7 @@
  */
 
 const INPUT = "input[type=file][data-s3f-url]";
-let uploaded = new WeakMap(); // input -> {files, keys}: the selection already in S3
+let uploaded = new WeakMap(); // input -> {files, keys}: see state()
 const running = new WeakMap(); // form -> AbortController of its uploads in flight
 
 export class UploadError extends Error {
@@ -103,6 +104,11 @@ function s3Error(xhr) {
   return { code: pick("Code"), text: pick("Message") || xhr.statusText || `HTTP ${xhr.status}` };
 }
 
+async function sha1(file) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", await file.arrayBuffer()));
+  return btoa(String.fromCharCode(...digest));
+}
+
 /** Upload one file of `input` as `folder<index>/<name>`; resolve to its key. */
 export async function uploadFile(input, file, index, signal, onProgress) {
   const fields = JSON.parse(input.dataset.s3fFields);
@@ -110,6 +116,9 @@ export async function uploadFile(input, file, index, signal, onProgress) {
   const body = new FormData();
   for (const [name, value] of Object.entries({ ...fields, key })) body.append(name, value);
   body.append("Content-Type", file.type || "application/octet-stream");
+  if (file.size <= Number(input.dataset.s3fChecksum) && globalThis.crypto?.subtle) {
+    body.append("x-amz-checksum-sha1", await sha1(file)); // S3 refuses a corrupted body
+  }
   body.append("file", file);
   let xhr;
   try {
@@ -134,16 +143,29 @@ async function pool(items, limit, worker) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
 }
 
+/** The input's selection and the keys of its files already in S3 (sparse until all are). */
+function state(input) {
+  let current = uploaded.get(input);
+  if (current?.files !== input.files) {
+    current = { files: input.files, keys: [] };
+    uploaded.set(input, current);
+  }
+  return current;
+}
+
 async function uploadAll(form, inputs, submitter) {
   const controller = new AbortController();
   running.set(form, controller);
   form.setAttribute("aria-busy", "true");
   inputs.forEach(clearErrors);
-  const jobs = inputs
-    .filter((input) => uploaded.get(input)?.files !== input.files)
-    .flatMap((input) => [...input.files].map((file, index) => ({ input, file, index })));
+  // Files already in S3 from an earlier, failed or resubmitted attempt are not sent again.
+  const jobs = inputs.flatMap((input) =>
+    [...input.files]
+      .map((file, index) => ({ input, file, index }))
+      .filter(({ index }) => state(input).keys[index] === undefined),
+  );
   const total = jobs.reduce((sum, job) => sum + job.file.size, 0);
-  const keys = new Map(inputs.map((input) => [input, []]));
+  const sent = new Map();
   let failed = null;
   try {
     for (const job of jobs) {
@@ -151,7 +173,6 @@ async function uploadAll(form, inputs, submitter) {
       if (error) throw Object.assign(error, { input: job.input, file: job.file });
     }
     emit(form, "start", { files: jobs.map((job) => job.file), total });
-    const sent = new Map();
     await pool(jobs, Number(inputs[0].dataset.s3fConcurrency) || 4, async (job) => {
       const { input, file, index } = job;
       const progress = (bytes) => {
@@ -162,20 +183,16 @@ async function uploadAll(form, inputs, submitter) {
           loaded, total, fraction: total ? loaded / total : 1,
         });
       };
+      emit(input, "file-start", { file, index });
       try {
         const key = await uploadFile(input, file, index, controller.signal, progress);
-        keys.get(input)[index] = key;
+        state(input).keys[index] = key;
         progress(file.size);
         emit(input, "file-done", { file, key });
       } catch (error) {
         throw Object.assign(error, { input, file });
       }
     });
-    for (const input of inputs) {
-      if (uploaded.get(input)?.files !== input.files) {
-        uploaded.set(input, { files: input.files, keys: keys.get(input) });
-      }
-    }
   } catch (error) {
     controller.abort(); // stop the other uploads of this form
     failed = error;
@@ -191,7 +208,7 @@ async function uploadAll(form, inputs, submitter) {
     }
     showError(failed.input, failed);
   } else {
-    emit(form, "done", { keys: inputs.flatMap((input) => uploaded.get(input).keys) });
+    emit(form, "done", { keys: inputs.flatMap((input) => state(input).keys) });
     submit(form, inputs, submitter);
   }
 }
@@ -209,7 +226,7 @@ function submit(form, inputs, submitter) {
     added.push(
       hidden(form, "s3file", input.name),
       hidden(form, `${input.name}-s3f-signature`, input.dataset.s3fSignature),
-      ...uploaded.get(input).keys.map((key) => hidden(form, input.name, key)),
+      ...state(input).keys.map((key) => hidden(form, input.name, key)),
     );
     input.disabled = true; // a disabled input sends no bytes
   }
