@@ -1,0 +1,1 @@
+"""Placeholder; its issue fills it."""
