@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import mimetypes
 import posixpath
 from functools import cached_property
 from typing import Any
@@ -105,7 +106,8 @@ class S3UploadedFile(UploadedFile):
                 raise
             return {"size": head["ContentLength"], "content_type": head.get("ContentType")}
         try:
-            return {"size": self.storage.size(self.storage_name), "content_type": None}
+            size = self.storage.size(self.storage_name)
+            return {"size": size, "content_type": mimetypes.guess_type(self.name)[0]}
         except FileNotFoundError as e:
             raise self._missing() from e
 

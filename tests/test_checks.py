@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from s3file.checks import check_dev_endpoint, check_middleware
+
+
+def test_deploy_check_refuses_the_dev_endpoint(dev_storage):
+    (error,) = check_dev_endpoint()
+    assert error.id == "s3file.E001"
+    with pytest.raises(SystemCheckError, match="s3file.E001"):
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+
+
+def test_deploy_check_passes_with_s3(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "s3file.storages_optimized.S3OptimizedUploadStorage",
+            "OPTIONS": {"bucket_name": "b", "access_key": "k", "secret_key": "s"},
+        },
+    }
+    assert check_dev_endpoint() == []
+
+
+def test_plain_check_is_silent_about_the_dev_endpoint(dev_storage):
+    call_command("check")  # E001 is a deploy check only
+
+
+def test_missing_middleware_is_reported(settings):
+    assert check_middleware() == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("s3file")]
+    (warning,) = check_middleware()
+    assert warning.id == "s3file.W001"
+
+
+def test_a_middleware_subclass_counts(settings):
+    settings.MIDDLEWARE = [
+        "tests.testapp.middleware.CustomS3FileMiddleware" if m.startswith("s3file") else m
+        for m in settings.MIDDLEWARE
+    ]
+    assert check_middleware() == []

@@ -1,0 +1,134 @@
+"""The dev endpoint answers like S3: same policy, same status codes and XML error codes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from s3file.policy import _dev_signature, presign
+
+pytestmark = pytest.mark.usefixtures("dev_storage")
+FOLDER = "tmp/s3file/f0"
+
+
+def form(max_size: int = 1000, accept: str = "", **changes: str) -> dict[str, str]:
+    _, fields = presign(storages["default"], FOLDER, max_size, accept)
+    return {**fields, "key": f"{FOLDER}/0/a.txt", "Content-Type": "text/plain", **changes}
+
+
+def post(client, fields: dict, body: bytes = b"hello", name: str = "a.txt"):
+    return client.post("/__s3file__/", {**fields, "file": SimpleUploadedFile(name, body)})
+
+
+def s3_code(response) -> str:
+    return re.search(r"<Code>(.*?)</Code>", response.content.decode()).group(1)
+
+
+def test_a_valid_post_is_stored_at_its_key(client, dev_storage):
+    response = post(client, form())
+    assert response.status_code == 201
+    assert f"<Key>{FOLDER}/0/a.txt</Key>" in response.content.decode()
+    assert (dev_storage / FOLDER / "0" / "a.txt").read_bytes() == b"hello"
+
+
+def test_filename_placeholder_is_replaced(client, dev_storage):
+    response = post(client, form(key=f"{FOLDER}/${{filename}}"), name="b.txt")
+    assert response.status_code == 201
+    assert (dev_storage / FOLDER / "b.txt").read_bytes() == b"hello"
+
+
+def tampered_policy() -> dict:
+    fields = form()
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    policy["conditions"][2] = ["content-length-range", 0, 10**9]
+    return {**fields, "policy": base64.b64encode(json.dumps(policy).encode()).decode()}
+
+
+def expired_policy() -> dict:
+    fields = form()
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    policy["expiration"] = "2020-01-01T00:00:00.000Z"
+    encoded = base64.b64encode(json.dumps(policy).encode()).decode()
+    return {**fields, "policy": encoded, "x-amz-signature": _dev_signature(encoded)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "body", "status", "code"),
+    [
+        (lambda: form(max_size=4), b"hello", 400, "EntityTooLarge"),
+        (lambda: form(accept="image/*"), b"hello", 403, "AccessDenied"),
+        (lambda: form(key="tmp/s3file/other/0/a.txt"), b"hello", 403, "AccessDenied"),
+        (lambda: form(**{"x-amz-signature": "0" * 64}), b"hello", 403, "SignatureDoesNotMatch"),
+        (tampered_policy, b"hello", 403, "SignatureDoesNotMatch"),
+        (expired_policy, b"hello", 403, "AccessDenied"),
+        (lambda: form(extra="field"), b"hello", 403, "AccessDenied"),
+        (lambda: form(success_action_status="200"), b"hello", 403, "AccessDenied"),
+        (
+            lambda: {k: v for k, v in form().items() if k != "policy"},
+            b"hello",
+            400,
+            "InvalidArgument",
+        ),
+        (lambda: form(key=f"{FOLDER}/0/../../../../escape.txt"), b"hello", 400, "InvalidArgument"),
+        (
+            lambda: form(**{"x-amz-checksum-sha1": base64.b64encode(b"x" * 20).decode()}),
+            b"hello",
+            400,
+            "BadDigest",
+        ),
+    ],
+    ids=[
+        "too-large",
+        "wrong-type",
+        "outside-prefix",
+        "bad-signature",
+        "tampered-policy",
+        "expired",
+        "extra-field",
+        "changed-field",
+        "no-policy",
+        "traversal",
+        "bad-checksum",
+    ],
+)
+def test_refusals_match_s3(client, dev_storage, fields, body, status, code):
+    response = post(client, fields(), body)
+    assert (response.status_code, s3_code(response)) == (status, code)
+    assert not (dev_storage / "tmp").exists() or not any((dev_storage / "tmp").rglob("*.txt"))
+    assert not list(dev_storage.parent.glob("escape.txt"))
+
+
+def test_a_matching_checksum_is_accepted(client, dev_storage):
+    checksum = base64.b64encode(hashlib.sha1(b"hello").digest()).decode()
+    response = post(client, form(**{"x-amz-checksum-sha1": checksum}))
+    assert response.status_code == 201
+
+
+def test_get_is_not_allowed(client):
+    assert client.get("/__s3file__/").status_code == 405
+
+
+def test_two_files_in_one_post_are_refused(client):
+    response = client.post(
+        "/__s3file__/",
+        {
+            **form(),
+            "file": SimpleUploadedFile("a.txt", b"a"),
+            "other": SimpleUploadedFile("b", b""),
+        },
+    )
+    assert (response.status_code, s3_code(response)) == (400, "InvalidArgument")
+
+
+def test_endpoint_is_off_with_s3_storage(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    assert client.post("/__s3file__/", {}).status_code == 404

@@ -1,0 +1,147 @@
+"""The middleware with the dev storage: what it adds, what it refuses, what it leaves alone."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import AsyncClient
+
+from s3file.signing import sign_folder
+from tests.testapp.models import Document
+
+FOLDER = "tmp/s3file/0123"
+
+
+def stored(*files: tuple[str, bytes], folder: str = FOLDER) -> list[str]:
+    """Put files into the dev storage as the script would; return their keys."""
+    keys = []
+    for index, (name, body) in enumerate(files):
+        keys.append(storages["default"].save(f"{folder}/{index}/{name}", ContentFile(body)))
+    return keys
+
+
+def upload_fields(field: str, keys: list[str], folder: str = FOLDER) -> dict:
+    return {"s3file": field, field: keys, f"{field}-s3f-signature": sign_folder(folder)}
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_keys_become_request_files_and_leave_post(client):
+    keys = stored(("report.pdf", b"%PDF-1.7 data"), ("report.pdf", b"other"))
+    response = client.post("/describe/", {**upload_fields("docs", keys), "title": "x"})
+    assert response.status_code == 200
+    assert response.json()["files"] == {
+        "docs": [
+            {"name": "report.pdf", "size": 13, "content_type": "application/pdf"},
+            {"name": "report.pdf", "size": 5, "content_type": "application/pdf"},
+        ]
+    }
+    assert response.json()["post"] == {"title": ["x"]}
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_two_fields_and_a_classic_upload_in_one_request(client):
+    first = stored(("a.txt", b"a"), folder="tmp/s3file/one")
+    second = stored(("a.txt", b"bb"), folder="tmp/s3file/two")
+    data = {
+        **upload_fields("one", first, "tmp/s3file/one"),
+        **upload_fields("two", second, "tmp/s3file/two"),
+        "s3file": ["one", "two"],
+        "classic": SimpleUploadedFile("c.txt", b"ccc"),
+    }
+    files = client.post("/describe/", data).json()["files"]
+    assert {field: [f["size"] for f in items] for field, items in files.items()} == {
+        "one": [1],
+        "two": [2],
+        "classic": [3],
+    }
+
+
+@pytest.mark.usefixtures("dev_storage")
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"docs-s3f-signature": "forged"},
+        {"docs-s3f-signature": ""},
+        {"docs": "tmp/s3file/other/0/a.txt"},
+        {"docs": f"{FOLDER}/0/../../../../etc/passwd"},
+        {"docs": f"{FOLDER}/0/%2e%2e/%2e%2e/x"},
+        {"docs": f"{FOLDER}/0\\..\\..\\x"},
+        {"docs": f"/{FOLDER}/0/a.txt"},
+        {"docs": f"{FOLDER}/a.txt"},
+        {"docs": ""},
+    ],
+    ids=[
+        "forged",
+        "no-signature",
+        "outside",
+        "traversal",
+        "encoded",
+        "backslash",
+        "absolute",
+        "folder-root",
+        "empty",
+    ],
+)
+def test_refused_with_400_and_a_log_line(client, caplog, change):
+    keys = stored(("a.txt", b"a"))
+    with caplog.at_level(logging.WARNING, logger="s3file"):
+        response = client.post("/describe/", {**upload_fields("docs", keys), **change})
+    assert response.status_code == 400
+    assert "Refused uploaded files for field 'docs'" in caplog.text
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_more_keys_than_django_allows_are_refused(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    keys = [f"{FOLDER}/{i}/a.txt" for i in range(3)]
+    assert client.post("/describe/", upload_fields("docs", keys)).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_a_key_whose_object_is_gone_is_a_form_error(client):
+    data = {"title": "t", **upload_fields("file", [f"{FOLDER}/0/gone.pdf"])}
+    response = client.post("/upload/", data)
+    assert response.status_code == 200
+    assert "The uploaded file “gone.pdf” is no longer in storage" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_webhook_reading_the_raw_multipart_body_still_works(client):
+    body = SimpleUploadedFile("payload.bin", b"\x00raw bytes\xff" * 100)
+    response = client.post("/webhook/", {"s3file": "x", "event": "paid", "file": body})
+    sent = response.wsgi_request.body
+    assert response.json() == {"length": len(sent), "sha256": hashlib.sha256(sent).hexdigest()}
+    assert response.json()["length"] > 1100
+
+
+def test_views_choosing_their_upload_handlers_still_work(client):
+    response = client.post("/temporary-files/", {"f": SimpleUploadedFile("a.txt", b"a")})
+    assert response.json() == {"f": True}
+
+
+def test_requests_without_the_marker_cost_no_storage_access(client, settings, s3_calls):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.testapp.storages.ExplodingStorage"},
+    }
+    response = client.post("/describe/", {"title": "x", "f": SimpleUploadedFile("a", b"1")})
+    assert response.json()["files"]["f"][0]["size"] == 1
+    assert client.get("/describe/").status_code == 200
+    assert s3_calls == []
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_works_under_asgi():
+    keys = stored(("a.txt", b"abc"))
+    post = async_to_sync(AsyncClient().post)
+    response = post("/describe-async/", upload_fields("docs", keys))
+    assert response.status_code == 200
+    assert response.json()["files"]["docs"][0]["size"] == 3
+    assert post("/describe-async/", upload_fields("docs", ["../x"])).status_code == 400
