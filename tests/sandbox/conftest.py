@@ -1,0 +1,86 @@
+"""A sandbox set up in a temp dir and served on a free port, as ``sandbox/run.py`` does it."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sandbox.run import Sandbox, set_up, start_server, stop_server, wait_until_up
+from tests.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY, SeaweedFS
+
+
+@dataclass
+class RunningSandbox:
+    sandbox: Sandbox
+    env: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.sandbox.url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_sandbox(var_dir: Path, mode: str, **env: str) -> Iterator[RunningSandbox]:
+    """Set the sandbox up in ``var_dir`` (migrate, superuser, seed), then serve it."""
+    sandbox = Sandbox(mode=mode, var_dir=var_dir, port=free_port())
+    # Only the AWS variables given here: a developer's own must not reach a test bucket.
+    base = {k: v for k, v in sandbox.env().items() if not k.startswith("AWS_")}
+    running = RunningSandbox(sandbox, {**base, **env})
+    set_up(running.env)
+    server = start_server(running.env, sandbox.port, reload=False)
+    try:
+        wait_until_up(sandbox.url + "/admin/login/", server)
+        yield running
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def filesystem_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """The sandbox on FileSystemStorage: browsers upload to s3file's dev endpoint."""
+    with running_sandbox(tmp_path_factory.mktemp("sandbox-fs"), "filesystem") as running:
+        yield running
+
+
+@dataclass
+class SandboxBucket:
+    name: str
+    client: object
+
+    def keys(self, prefix: str = "") -> list[str]:
+        listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
+        return sorted(obj["Key"] for obj in listing.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture(scope="module")
+def s3_sandbox(
+    tmp_path_factory: pytest.TempPathFactory, s3_server: SeaweedFS
+) -> Iterator[tuple[RunningSandbox, SandboxBucket]]:
+    """The sandbox in its ``s3`` mode, on a new bucket of the session's SeaweedFS."""
+    bucket = f"sandbox-{uuid.uuid4().hex[:12]}"
+    s3_server.create_bucket(bucket)
+    aws = {
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": s3_server.endpoint_url,
+        "AWS_S3_REGION_NAME": REGION,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_S3_ADDRESSING_STYLE": "path",
+    }
+    with running_sandbox(tmp_path_factory.mktemp("sandbox-s3"), "s3", **aws) as running:
+        yield running, SandboxBucket(bucket, s3_server.client())

@@ -1,0 +1,93 @@
+"""In Chromium: log into the sandbox's admin, upload through the demo form and the admin."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sandbox.demo.seed import sample_png
+from tests.sandbox.conftest import RunningSandbox, SandboxBucket
+
+pytestmark = [pytest.mark.browser, pytest.mark.s3]
+
+MB = 1000 * 1000
+
+
+def log_in(page: Page, url: str) -> None:
+    page.goto(url + "/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "admin")
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_contain_text("admin")
+
+
+def cells(page: Page, table: str) -> list[list[str]]:
+    rows = page.locator(f"{table} tbody tr")
+    return [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
+
+
+def test_logged_in_user_uploads_through_the_demo_form(
+    page: Page, s3_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+) -> None:
+    sandbox, bucket = s3_sandbox
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(3 * MB))
+    notes = [tmp_path / "note-a.txt", tmp_path / "note-b.txt"]
+    notes[0].write_text("first note")
+    notes[1].write_text("the second note")
+
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/")
+    page.fill("#id_title", "Quarterly figures")
+    page.set_input_files("#id_document", big)
+    page.set_input_files("#id_attachments", notes)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+
+    received = cells(page, "#received")
+    assert [row[:3] for row in received] == [
+        ["document", "big.bin", str(3 * MB)],
+        ["attachments", "note-a.txt", "10"],
+        ["attachments", "note-b.txt", "15"],
+    ]
+    # The view got direct uploads (keys in the bucket), not bytes posted through Django.
+    assert {row[4] for row in received} == {"s3file.files.S3UploadedFile"}
+    saved = [row[1] for row in cells(page, "#saved")]
+    assert saved[0].startswith("reports/big") and saved[1].startswith("attachments/note-a")
+    assert bucket.read(saved[0]) == big.read_bytes()
+    assert bucket.read(saved[2]) == b"the second note"
+    assert bucket.keys("tmp/") == []  # moved into place by server-side copies
+    expect(page.locator("#result")).to_contain_text("Quarterly figures")
+
+    # The log of the script's events, kept across the submit, and the progress bar.
+    log = page.locator(".upload-log li")
+    events = [log.nth(i).get_attribute("data-event") for i in range(log.count())]
+    assert events[0] == "start" and events[-1] == "done"
+    assert events.count("file-start") == events.count("file-done") == 3
+    expect(page.locator(".upload-log progress")).to_have_attribute("value", "1")
+
+
+def test_admin_saves_a_report_with_files_uploaded_to_s3(
+    page: Page, s3_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+) -> None:
+    sandbox, bucket = s3_sandbox
+    (tmp_path / "cover.png").write_bytes(sample_png(320, 180))
+    (tmp_path / "brief.txt").write_text("the brief")
+    (tmp_path / "appendix.txt").write_text("an appendix")
+
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/admin/demo/report/add/")
+    page.fill("#id_title", "Admin report")
+    page.set_input_files("#id_document", tmp_path / "brief.txt")
+    page.set_input_files("#id_cover", tmp_path / "cover.png")
+    page.set_input_files("#id_attachments-0-file", tmp_path / "appendix.txt")
+    page.click("input[name=_save]")
+
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert any(key.startswith("covers/cover") for key in bucket.keys("covers/"))
+    appendix = [key for key in bucket.keys("attachments/") if "appendix" in key]
+    assert [bucket.read(key) for key in appendix] == [b"an appendix"]
+    assert bucket.keys("tmp/") == []
