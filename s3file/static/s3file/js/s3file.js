@@ -134,13 +134,24 @@ export async function uploadFile(input, file, index, signal, onProgress) {
   throw new UploadError(kind, message(input, kind, file.name, text), xhr.status);
 }
 
-/** Run `worker` over `items`, at most `limit` at a time; reject on the first failure. */
+/**
+ * Run `worker` over `items`, at most `limit` at a time. After a failure no new item starts,
+ * but those in flight finish (so a retry need not send them again); then it rejects.
+ */
 async function pool(items, limit, worker) {
   let next = 0;
+  let failure = null;
   const run = async () => {
-    while (next < items.length) await worker(items[next++]);
+    while (next < items.length && !failure) {
+      try {
+        await worker(items[next++]);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  if (failure) throw failure;
 }
 
 /** The input's selection and the keys of its files already in S3 (sparse until all are). */
@@ -194,7 +205,6 @@ async function uploadAll(form, inputs, submitter) {
       }
     });
   } catch (error) {
-    controller.abort(); // stop the other uploads of this form
     failed = error;
   } finally {
     running.delete(form);
