@@ -39,6 +39,7 @@ from sandbox.demo.seed import SUPERUSER  # noqa: E402
 from tests.seaweedfs import SeaweedFS  # noqa: E402
 
 MANAGE = ROOT / "sandbox" / "manage.py"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 MODES = ("seaweedfs", "filesystem", "s3")
 
 
@@ -204,9 +205,10 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def main() -> int:
     sandbox = Sandbox.from_environ()
     # Explicit handlers: a shell starts background jobs with SIGINT ignored, and SIGTERM
-    # (a service manager, `kill`) should clean up as Ctrl-C does.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # (`kill`) or SIGHUP (the terminal closed) must clean up as Ctrl-C does: the servers run
+    # in sessions of their own, which those signals would not reach.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
     ports = {"SANDBOX_PORT": sandbox.port}
     if sandbox.mode == "seaweedfs":
         ports["SANDBOX_S3_PORT"] = sandbox.s3_port
@@ -235,8 +237,8 @@ def main() -> int:
         return 1
     finally:
         # A second Ctrl-C must not leave a server behind; each stop below is bounded.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
         print("\nStopping the sandbox...", flush=True)
         if server is not None:
             stop_server(server)
