@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -140,7 +141,12 @@ def test_requests_without_the_marker_cost_no_storage_access(client, settings, s3
 @pytest.mark.usefixtures("dev_storage")
 def test_works_under_asgi():
     keys = stored(("a.txt", b"abc"))
-    post = async_to_sync(AsyncClient().post)
+
+    def post(*args):
+        # A thread of its own: Playwright may have left an event loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, AsyncClient().post(*args)).result()
+
     response = post("/describe-async/", upload_fields("docs", keys))
     assert response.status_code == 200
     assert response.json()["files"]["docs"][0]["size"] == 3
