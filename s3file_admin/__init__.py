@@ -1,1 +1,1 @@
-"""Placeholder; its issue fills it."""
+"""Django admin integration: admin file fields upload directly, with the admin's look."""

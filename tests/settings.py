@@ -16,7 +16,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "s3file",
+    # Before the admin: its ready() sets the admin's file widget before ModelAdmins register.
+    "s3file_admin",
+    "django.contrib.admin",
     "tests.testapp",
+    "tests.adminapp",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,209 @@
+/**
+ * Upload progress in the admin: a bar per file (name, percentage, bytes), an overall bar
+ * and an "Uploading n of m" status above the submit row, whose buttons are disabled while
+ * files upload, and a button to cancel. Built from the core's s3file:* events.
+ */
+import { ADMIN_INPUT, fill, panel, percent, size, texts } from "./shared.js";
+
+const statuses = new WeakMap(); // form -> its status element
+const uploads = new WeakMap(); // form -> {count, finished, rows: Map(File -> row)}
+
+function element(tag, className, properties = {}) {
+  return Object.assign(document.createElement(tag), { className }, properties);
+}
+
+/** The form's status above its (last) submit row, created hidden before it is needed:
+ * a live region already in the page is announced more reliably than a new one. */
+function status(form) {
+  let box = statuses.get(form);
+  if (box?.isConnected) return box;
+  const strings = texts(form);
+  box = element("div", "s3file-status", { hidden: true });
+  const live = element("p", "s3file-status-text");
+  live.setAttribute("role", "status");
+  const bar = element("progress", "s3file-overall", { max: 1, value: 0 });
+  bar.setAttribute("aria-label", strings.progress || "");
+  const figures = element("span", "s3file-figures");
+  const cancel = element("button", "button s3file-cancel", {
+    type: "button", textContent: strings.cancel || "Cancel",
+  });
+  cancel.addEventListener("click", () => {
+    form.dispatchEvent(new CustomEvent("s3file:cancel", { bubbles: true }));
+  });
+  box.append(live, bar, figures, cancel);
+  const rows = form.querySelectorAll(".submit-row");
+  if (rows.length) rows[rows.length - 1].before(box);
+  else form.append(box);
+  statuses.set(form, box);
+  return box;
+}
+
+function announce(form, text) {
+  const live = status(form).querySelector(".s3file-status-text");
+  // A frame later, so that a region just shown is in the accessibility tree first.
+  requestAnimationFrame(() => { live.textContent = text; });
+}
+
+function show(form, state) {
+  const box = status(form);
+  box.hidden = false;
+  box.dataset.state = state;
+}
+
+function figures(strings, loaded, total) {
+  return `${percent(total ? loaded / total : 1)} · ${fill(strings.ofTotal, {
+    loaded: size(loaded, strings), total: size(total, strings),
+  })}`;
+}
+
+/** Disable the form's submit buttons, remembering which were enabled. */
+function lock(form) {
+  for (const button of form.querySelectorAll("[type=submit]")) {
+    if (button.form === form && !button.disabled) {
+      button.disabled = true;
+      button.dataset.s3fLocked = "";
+    }
+  }
+  for (const row of form.querySelectorAll(".submit-row")) row.classList.add("s3file-busy");
+}
+
+function unlock(root) {
+  for (const button of root.querySelectorAll("[data-s3f-locked]")) {
+    button.disabled = false;
+    delete button.dataset.s3fLocked;
+  }
+  for (const row of root.querySelectorAll(".submit-row")) row.classList.remove("s3file-busy");
+}
+
+function fileRow(file, strings) {
+  const row = element("li", "s3file-file");
+  row.dataset.state = "waiting";
+  const bar = element("progress", "", { max: file.size || 1, value: 0 });
+  bar.setAttribute("aria-label", file.name);
+  row.append(
+    element("span", "s3file-name", { textContent: file.name, title: file.name }),
+    bar,
+    element("span", "s3file-figures", { textContent: strings.waiting || "" }),
+  );
+  return row;
+}
+
+function onStart(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.querySelector(ADMIN_INPUT)) return;
+  const { files, total } = event.detail;
+  const strings = texts(form);
+  const rows = new Map();
+  for (const input of form.querySelectorAll(ADMIN_INPUT)) {
+    const chosen = [...input.files].filter((file) => files.includes(file));
+    const home = panel(input);
+    home.querySelector(".s3file-files")?.remove(); // rows of an earlier attempt
+    if (!chosen.length) continue;
+    const list = element("ul", "s3file-files");
+    for (const file of chosen) {
+      const row = fileRow(file, strings);
+      rows.set(file, row);
+      list.append(row);
+    }
+    home.append(list);
+  }
+  uploads.set(form, { count: files.length, finished: 0, rows });
+  const box = status(form);
+  Object.assign(box.querySelector("progress"), { max: total || 1, value: 0 });
+  box.querySelector(".s3file-figures").textContent = figures(strings, 0, total);
+  show(form, "uploading");
+  lock(form);
+  announce(form, fill(strings.uploading, { current: Math.min(1, files.length), count: files.length }));
+}
+
+function upload(input) {
+  const form = input.form;
+  return form && uploads.get(form) ? [form, uploads.get(form)] : [form, null];
+}
+
+function onFileStart(event) {
+  const [, current] = upload(event.target);
+  const row = current?.rows.get(event.detail.file);
+  if (row) row.dataset.state = "uploading";
+}
+
+function onProgress(event) {
+  const [form, current] = upload(event.target);
+  if (!current) return;
+  const strings = texts(form);
+  const { file, fileLoaded, fileTotal, loaded, total } = event.detail;
+  const row = current.rows.get(file);
+  if (row) {
+    row.querySelector("progress").value = fileLoaded;
+    row.querySelector(".s3file-figures").textContent = figures(strings, fileLoaded, fileTotal);
+  }
+  const box = status(form);
+  box.querySelector("progress").value = loaded;
+  box.querySelector(".s3file-figures").textContent = figures(strings, loaded, total);
+}
+
+function onFileDone(event) {
+  const [form, current] = upload(event.target);
+  if (!current) return;
+  const row = current.rows.get(event.detail.file);
+  if (row) row.dataset.state = "done";
+  current.finished += 1;
+  if (current.finished < current.count) {
+    const strings = texts(form);
+    announce(form, fill(strings.uploading, { current: current.finished + 1, count: current.count }));
+  }
+}
+
+function stop(form, text) {
+  uploads.delete(form);
+  unlock(form);
+  show(form, "stopped");
+  announce(form, text);
+}
+
+function onError(event) {
+  const [form, current] = upload(event.target);
+  if (!current) return; // a file refused when chosen: no upload was running
+  const row = current.rows.get(event.detail.file);
+  if (row) row.dataset.state = "failed";
+  stop(form, texts(form).failed);
+}
+
+function onCancelled(event) {
+  const form = event.target;
+  if (!uploads.get(form)) return;
+  for (const list of form.querySelectorAll(".s3file-admin .s3file-files")) list.remove();
+  stop(form, texts(form).cancelled);
+}
+
+function onDone(event) {
+  const form = event.target;
+  if (!uploads.get(form)) return;
+  uploads.delete(form);
+  show(form, "saving");
+  announce(form, texts(form).saving);
+  // The core submits the form right after this event, as the clicked button would: that
+  // button must be enabled then, or its name (_continue, _addanother) would not be sent.
+  unlock(form);
+  setTimeout(() => lock(form), 0);
+}
+
+function onChange(event) {
+  // Prepare the live region as soon as a file is chosen; see status().
+  if (event.target.matches?.(ADMIN_INPUT) && event.target.form) status(event.target.form);
+}
+
+document.addEventListener("s3file:start", onStart);
+document.addEventListener("s3file:file-start", onFileStart);
+document.addEventListener("s3file:progress", onProgress);
+document.addEventListener("s3file:file-done", onFileDone);
+document.addEventListener("s3file:error", onError);
+document.addEventListener("s3file:cancelled", onCancelled);
+document.addEventListener("s3file:done", onDone);
+document.addEventListener("change", onChange);
+// Back to a page kept in the back/forward cache: it is no longer saving.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  unlock(document);
+  for (const box of document.querySelectorAll(".s3file-status")) box.hidden = true;
+});

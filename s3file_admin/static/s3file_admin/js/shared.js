@@ -1,0 +1,69 @@
+/**
+ * What the s3file_admin scripts share: their translated strings (the `data-s3f-admin`
+ * attribute the widget renders), the panel under each input, number and size formats.
+ */
+
+/** A direct-upload input rendered by S3AdminFileWidget. */
+export const ADMIN_INPUT = "input[type=file][data-s3f-url][data-s3f-admin]";
+
+/** The strings of `element` (an admin input, or a form holding one). */
+export function texts(element) {
+  const source = element.matches?.("[data-s3f-admin]")
+    ? element
+    : element.querySelector?.("[data-s3f-admin]");
+  return JSON.parse(source?.dataset.s3fAdmin || "{}");
+}
+
+/** Replace `{name}` placeholders of `text` with `values`. */
+export function fill(text = "", values = {}) {
+  return text.replace(/\{(\w+)\}/g, (match, name) => (name in values ? values[name] : match));
+}
+
+function language() {
+  return document.documentElement.lang || undefined;
+}
+
+export function percent(fraction) {
+  return new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 0 })
+    .format(Math.min(Math.max(fraction, 0), 1));
+}
+
+/** A size as Django's `filesizeformat` writes it: its translated units, no line break. */
+export function size(bytes, strings) {
+  return sizeText(bytes, strings).replaceAll(" ", "\u00a0");
+}
+
+function sizeText(bytes, strings) {
+  if (bytes < 1024) return (strings.bytes || "%(size)d bytes").replace("%(size)d", bytes);
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const number = new Intl.NumberFormat(language(), {
+    minimumFractionDigits: 1, maximumFractionDigits: 1,
+  }).format(value);
+  return (strings[units[unit]] || `%s ${units[unit]}`).replace("%s", number);
+}
+
+const panels = new WeakMap(); // input -> its panel
+
+/**
+ * The element under `input` that holds its preview and progress: below the label and
+ * input of an aligned fieldset (where the admin puts help texts), inside a tabular cell.
+ */
+export function panel(input) {
+  let element = panels.get(input);
+  if (element?.isConnected) return element;
+  element = document.createElement("div");
+  element.className = "s3file-admin";
+  const cell = input.closest("td");
+  const box = input.closest(".flex-container");
+  if (cell) cell.append(element);
+  else if (box) box.after(element);
+  else (input.closest("p.file-upload") ?? input).after(element);
+  panels.set(input, element);
+  return element;
+}

@@ -1,0 +1,116 @@
+"""The admin in Chromium: add and change objects with files, inlines included, through S3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.admin.conftest import png
+from tests.adminapp.models import Report
+from tests.browser.conftest import events
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.s3,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_add_with_both_files_and_two_inline_rows_lands_at_upload_to(
+    admin_page, s3, s3_calls, tmp_path
+):
+    page = admin_page
+    document = write(tmp_path / "notes.txt", b"the report's text")
+    cover = write(tmp_path / "cover.png", png())
+    first = write(tmp_path / "one" / "data.csv", b"a,b\n1,2\n")
+    second = write(tmp_path / "two" / "slides.pdf", b"%PDF-1.4 slides")
+
+    page.goto(page.admin_url + "adminapp/report/add/")
+    page.fill("#id_title", "Quarterly")
+    page.set_input_files("#id_document", document)
+    page.set_input_files("#id_cover", cover)
+    page.set_input_files("#id_attachments-0-file", first)
+    page.click("#attachments-group .add-row a")
+    page.set_input_files("#id_attachments-1-file", second)
+    page.fill("#id_attachments-1-note", "added with Add another")
+
+    # The chosen image is shown before anything is uploaded.
+    preview = page.locator(".field-cover img.s3file-preview")
+    assert preview.get_attribute("alt") == "Preview of “cover.png”"
+    assert preview.evaluate("img => img.decode().then(() => img.naturalWidth)") == 64
+    assert events(page) == []
+
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    calls = list(s3_calls)  # Django's calls; the test's own reads follow
+
+    report = Report.objects.get()
+    assert page.url.endswith(f"/admin/adminapp/report/{report.pk}/change/")
+    assert report.title == "Quarterly"
+    assert report.document.name == "reports/documents/notes.txt"
+    assert report.cover.name == "reports/covers/cover.png"
+    attachments = {a.file.name: a.note for a in report.attachments.all()}
+    assert attachments == {
+        "reports/attachments/data.csv": "",
+        "reports/attachments/slides.pdf": "added with Add another",
+    }
+    # Every file at its upload_to key, with its bytes; no temporary object left.
+    assert s3.keys() == sorted(
+        [
+            "reports/attachments/data.csv",
+            "reports/attachments/slides.pdf",
+            "reports/covers/cover.png",
+            "reports/documents/notes.txt",
+        ]
+    )
+    assert s3.read("reports/documents/notes.txt") == document.read_bytes()
+    assert s3.read("reports/covers/cover.png") == cover.read_bytes()
+    assert s3.read("reports/attachments/data.csv") == first.read_bytes()
+    assert s3.read("reports/attachments/slides.pdf") == second.read_bytes()
+    assert s3.head("reports/covers/cover.png")["ContentType"] == "image/png"
+
+    # Django uploaded nothing and copied inside S3; the only read is Django's ImageField
+    # validation opening the image with Pillow.
+    operations = [call.operation for call in calls]
+    assert "PutObject" not in operations
+    assert operations.count("CopyObject") == 4
+    read = {call.params["Key"] for call in calls if call.operation == "GetObject"}
+    assert len(read) == 1 and read.pop().endswith("/cover.png")
+
+    assert len(events(page, "file-done")) == 4
+    assert events(page, "done")
+    # The change form keeps the admin's own controls.
+    assert page.locator(".field-document .file-upload a").text_content() == (
+        "reports/documents/notes.txt"
+    )
+    assert page.locator("#cover-clear_id").is_visible()
+
+
+def test_rows_added_with_add_another_keep_same_named_files_apart(admin_page, s3, tmp_path):
+    # Added rows are clones of one rendered form, so they share its signed upload folder.
+    page = admin_page
+    first = write(tmp_path / "a" / "same.txt", b"first row's file")
+    second = write(tmp_path / "b" / "same.txt", b"second row's, other bytes")
+    page.goto(page.admin_url + "adminapp/report/add/")
+    page.fill("#id_title", "Twins")
+    page.set_input_files("#id_document", write(tmp_path / "doc.txt", b"doc"))
+    page.click("#attachments-group .add-row a")
+    page.click("#attachments-group .add-row a")
+    page.set_input_files("#id_attachments-1-file", first)
+    page.fill("#id_attachments-1-note", "first")
+    page.set_input_files("#id_attachments-2-file", second)
+    page.fill("#id_attachments-2-note", "second")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+
+    attachments = Report.objects.get().attachments.all()
+    contents = {a.note: s3.read(a.file.name) for a in attachments}
+    assert contents == {"first": first.read_bytes(), "second": second.read_bytes()}
+    assert not s3.keys("tmp/")
