@@ -10,8 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 
 from . import conf
-from .policy import default_storage, new_folder, presign, storage_kind
-from .signing import sign_folder
+from .policy import default_storage, new_grant, presign, storage_kind
+from .signing import sign_grant
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -90,13 +90,13 @@ class S3FileInputMixin:
     def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The data attributes the script reads: where to POST, what to sign and check."""
         storage = default_storage()
-        folder = new_folder(storage)
         max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        url, fields = presign(storage, folder, max_size, attrs.get("accept", ""))
+        grant = new_grant(storage, max_size, attrs.get("accept", ""))
+        url, fields = presign(storage, grant)
         return {
             "data-s3f-url": url,
             "data-s3f-fields": json.dumps(fields),
-            "data-s3f-signature": sign_folder(folder),
+            "data-s3f-signature": sign_grant(grant),
             "data-s3f-max-size": max_size,
             "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
             "data-s3f-messages": json.dumps(messages(max_size)),

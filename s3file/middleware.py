@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve
 from . import conf
 from .files import S3UploadedFile
 from .policy import default_storage
-from .signing import check_key, unsign_folder
+from .signing import check_key, unsign_grant
 
 logger = logging.getLogger("s3file")
 
@@ -103,8 +103,12 @@ def add_uploaded_files(request: HttpRequest) -> None:
     uploads: dict[str, list[str]] = {}
     try:
         for field in fields:
-            folder = unsign_folder(post.get(field + SIGNATURE_SUFFIX, ""))
-            uploads[field] = [check_key(key, folder) for key in post.getlist(field)]
+            # A resumed multipart upload lies in the folder of the page it started on, so a
+            # field may carry several signatures; each key must lie in one of their folders.
+            folders = [
+                unsign_grant(value).folder for value in post.getlist(field + SIGNATURE_SUFFIX)
+            ]
+            uploads[field] = [check_key(key, folders) for key in post.getlist(field)]
     except SuspiciousOperation as e:
         logger.warning("Refused uploaded files for field %r: %s", field, e)
         raise

@@ -23,8 +23,11 @@ from django.urls import get_script_prefix
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import conf
+from .signing import Grant
 
 DEV_SALT = "s3file.dev-endpoint"
+#: S3 refuses a single POST above 5 GiB; larger files need multipart upload.
+POST_MAX_SIZE = 5 * 1024**3
 DEV_ALGORITHM = "S3FILE-HMAC-SHA256"
 Condition = dict[str, str] | list[Any]
 
@@ -97,28 +100,39 @@ def content_type_condition(accept: str) -> Condition:
 CHECKSUM_FIELD = "x-amz-checksum-sha1"
 
 
-def conditions(folder: str, max_size: int, accept: str) -> list[Condition]:
-    """Everything a POST into ``folder`` must satisfy, but the key (boto3 adds that)."""
+def new_grant(storage: Storage, max_size: int, accept: str) -> Grant:
+    """What a freshly rendered input with this ``accept`` and size limit may upload."""
+    return Grant(new_folder(storage), max_size, content_type_condition(accept))
+
+
+def condition_met(condition: Condition, value: str) -> bool:
+    """Whether ``value`` meets an ``eq`` or ``starts-with`` condition, as S3 checks it."""
+    op, expected = condition[0], condition[2]
+    return value == expected if op == "eq" else value.startswith(expected)
+
+
+def conditions(grant: Grant) -> list[Condition]:
+    """Everything a POST of ``grant`` must satisfy, but the key (boto3 adds that)."""
     return [
         {"success_action_status": "201"},
-        ["content-length-range", 0, max_size],
-        content_type_condition(accept),
+        ["content-length-range", 0, min(grant.max_size, POST_MAX_SIZE)],
+        grant.content_type,
         # Optional (it may be empty); when present, S3 refuses a body that does not match.
         ["starts-with", "$" + CHECKSUM_FIELD, ""],
     ]
 
 
-def presign(storage: Storage, folder: str, max_size: int, accept: str) -> tuple[str, dict]:
-    """Return the URL and form fields of a POST that may put files into ``folder``."""
+def presign(storage: Storage, grant: Grant) -> tuple[str, dict]:
+    """Return the URL and form fields of a POST that may upload what ``grant`` allows."""
     expires = conf.get("S3FILE_EXPIRES")
-    key = folder + "/${filename}"
+    key = grant.folder + "/${filename}"
     if storage_kind(storage) == "s3":
         client = storage.connection.meta.client
         post = client.generate_presigned_post(
             storage.bucket_name,
             key,
             Fields={"success_action_status": "201"},
-            Conditions=conditions(folder, max_size, accept),
+            Conditions=conditions(grant),
             ExpiresIn=expires,
         )
         return post["url"], post["fields"]
@@ -126,8 +140,8 @@ def presign(storage: Storage, folder: str, max_size: int, accept: str) -> tuple[
     policy = {
         "expiration": expiration.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "conditions": [
-            ["starts-with", "$key", folder + "/"],
-            *conditions(folder, max_size, accept),
+            ["starts-with", "$key", grant.folder + "/"],
+            *conditions(grant),
         ],
     }
     encoded = base64.b64encode(json.dumps(policy).encode()).decode()
@@ -194,9 +208,7 @@ def check_dev_post(fields: dict[str, str], size: int) -> str:
             continue
         name = name.lstrip("$").lower()
         covered.add(name)
-        value = fields.get(name, "")
-        ok = value == condition[2] if op == "eq" else value.startswith(condition[2])
-        if not ok:
+        if not condition_met(condition, fields.get(name, "")):
             raise PolicyRefusal(
                 403,
                 "AccessDenied",

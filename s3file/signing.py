@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from django.core import signing
@@ -11,34 +12,46 @@ from django.core.exceptions import SuspiciousOperation
 
 from . import conf
 
-SALT = "s3file.folder"
+SALT = "s3file.grant"
 # Control characters never appear in a browser's file name; backslashes only in attacks.
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
-def sign_folder(folder: str) -> str:
-    """Return a timestamped signature of ``folder``, the upload folder of one rendered input."""
-    return signing.TimestampSigner(salt=SALT).sign(folder)
+class Grant(NamedTuple):
+    """What one rendered input may upload: files into ``folder``, of at most ``max_size``
+    bytes, whose Content-Type meets ``content_type`` (a policy condition, see policy.py)."""
+
+    folder: str
+    max_size: int
+    content_type: list
 
 
-def unsign_folder(value: str) -> str:
-    """Return the folder signed into ``value``; raise SuspiciousOperation if forged or stale.
+def sign_grant(grant: Grant) -> str:
+    """Return a timestamped signature of ``grant``, as the form carries it."""
+    return signing.TimestampSigner(salt=SALT).sign_object(list(grant))
+
+
+def unsign_grant(value: str) -> Grant:
+    """Return the grant signed into ``value``; raise SuspiciousOperation if forged or stale.
 
     Signatures stay valid for twice ``S3FILE_EXPIRES``: the policy lets an upload start until
-    it expires, and a large upload may need the rest before the form is posted.
+    it expires, and a large upload may need the rest before the form is posted. Signatures
+    made with a key in ``SECRET_KEY_FALLBACKS`` still verify.
     """
     try:
-        return signing.TimestampSigner(salt=SALT).unsign(
+        folder, max_size, content_type = signing.TimestampSigner(salt=SALT).unsign_object(
             value, max_age=2 * conf.get("S3FILE_EXPIRES")
         )
     except signing.SignatureExpired as e:
         raise SuspiciousOperation("s3file: upload signature expired") from e
-    except signing.BadSignature as e:
+    except (signing.BadSignature, ValueError, TypeError) as e:
         raise SuspiciousOperation("s3file: bad upload signature") from e
+    return Grant(folder, max_size, content_type)
 
 
-def check_key(key: str, folder: str) -> str:
-    """Return ``key`` if it names a file strictly inside ``folder``; else SuspiciousOperation."""
+def check_key(key: str, folders: str | list[str]) -> str:
+    """Return ``key`` if it names a file strictly inside one of ``folders``; else
+    SuspiciousOperation."""
     for form in {key, unquote(key)}:
         if (
             not form
@@ -48,7 +61,9 @@ def check_key(key: str, folder: str) -> str:
             or posixpath.normpath(form) != form
         ):
             raise SuspiciousOperation(f"s3file: malformed key {key!r}")
-    if not key.startswith(folder + "/"):
+    folders = [folders] if isinstance(folders, str) else folders
+    folder = next((f for f in folders if key.startswith(f + "/")), None)
+    if folder is None:
         raise SuspiciousOperation(f"s3file: key {key!r} is outside its signed folder")
     # The script puts each file in a subfolder of its own (folder/<n>/<name>), so that two
     # files with the same name never share a key; anything else did not come from it.

@@ -67,6 +67,15 @@ class S3Bucket:
         return self.client.head_object(Bucket=self.name, Key=key)
 
 
+def sign_folder(folder: str, max_size: int = 10**9, content_type: list | None = None) -> str:
+    """The signature the form would carry for an input uploading into ``folder``."""
+    from s3file.signing import Grant, sign_grant
+
+    return sign_grant(
+        Grant(folder, max_size, content_type or ["starts-with", "$Content-Type", ""])
+    )
+
+
 def s3_storage_settings(server: SeaweedFS, bucket: str, **options: Any) -> dict:
     return {
         "default": {

@@ -11,14 +11,16 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from s3file.policy import _dev_signature, presign
+from s3file.policy import _dev_signature, content_type_condition, presign
+from s3file.signing import Grant
 
 pytestmark = pytest.mark.usefixtures("dev_storage")
 FOLDER = "tmp/s3file/f0"
 
 
 def form(max_size: int = 1000, accept: str = "", **changes: str) -> dict[str, str]:
-    _, fields = presign(storages["default"], FOLDER, max_size, accept)
+    grant = Grant(FOLDER, max_size, content_type_condition(accept))
+    _, fields = presign(storages["default"], grant)
     return {**fields, "key": f"{FOLDER}/0/a.txt", "Content-Type": "text/plain", **changes}
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.forms.widgets import ClearableFileInput
 
 from s3file.forms import S3FileInput, S3FileInputMixin, install
-from s3file.signing import unsign_folder
+from s3file.signing import unsign_grant
 from tests.testapp.forms import DocumentForm, ImagesForm
 
 
@@ -38,7 +38,7 @@ def test_every_clearable_file_input_uploads_directly():
     attrs = file_input_attrs(str(form["file"]), "file")
     assert attrs["data-s3f-url"] == "/__s3file__/"
     fields = json.loads(attrs["data-s3f-fields"])
-    folder = unsign_folder(attrs["data-s3f-signature"])
+    folder = unsign_grant(attrs["data-s3f-signature"]).folder
     assert folder.startswith("tmp/s3file/")
     assert fields["key"] == folder + "/${filename}"
     assert 's3file/js/s3file.js" type="module"' in str(form.media)
@@ -50,7 +50,7 @@ def test_each_render_gets_its_own_folder():
     first = file_input_attrs(str(form["file"]), "file")["data-s3f-signature"]
     again = file_input_attrs(str(form["file"]), "file")["data-s3f-signature"]
     other = file_input_attrs(str(form["others"]), "others")["data-s3f-signature"]
-    assert len({unsign_folder(s) for s in (first, again, other)}) == 3
+    assert len({unsign_grant(s).folder for s in (first, again, other)}) == 3
 
 
 @pytest.mark.usefixtures("dev_storage")

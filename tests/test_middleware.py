@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
 
-from s3file.signing import sign_folder
+from tests.conftest import sign_folder
 from tests.testapp.models import Document
 
 FOLDER = "tmp/s3file/0123"

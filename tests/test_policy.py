@@ -6,6 +6,7 @@ import json
 import pytest
 
 from s3file.policy import content_type_condition, new_folder, presign, storage_name
+from s3file.signing import Grant
 
 
 @pytest.mark.parametrize(
@@ -43,7 +44,8 @@ def test_dev_policy_carries_every_condition(settings, dev_storage):
     from django.core.files.storage import storages
 
     settings.S3FILE_EXPIRES = 60
-    url, fields = presign(storages["default"], "tmp/s3file/abc", 1000, "image/*")
+    grant = Grant("tmp/s3file/abc", 1000, content_type_condition("image/*"))
+    url, fields = presign(storages["default"], grant)
     assert url == "/__s3file__/"
     assert fields["key"] == "tmp/s3file/abc/${filename}"
     policy = json.loads(base64.b64decode(fields["policy"]))

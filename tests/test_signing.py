@@ -4,9 +4,18 @@ import pytest
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 
-from s3file.signing import SALT, check_key, sign_folder, unsign_folder
+from s3file.signing import SALT, Grant, check_key, sign_grant, unsign_grant
 
 FOLDER = "tmp/s3file/0123abcd"
+GRANT = Grant(FOLDER, 1000, ["eq", "$Content-Type", "application/pdf"])
+
+
+def sign_folder(folder):
+    return sign_grant(GRANT._replace(folder=folder))
+
+
+def unsign_folder(value):
+    return unsign_grant(value).folder
 
 
 class OldSigner(signing.TimestampSigner):
@@ -15,7 +24,7 @@ class OldSigner(signing.TimestampSigner):
 
 
 def test_signature_round_trips():
-    assert unsign_folder(sign_folder(FOLDER)) == FOLDER
+    assert unsign_grant(sign_grant(GRANT)) == GRANT
 
 
 @pytest.mark.parametrize(
@@ -29,12 +38,12 @@ def test_forged_signatures_are_refused(value):
 
 def test_expired_signature_is_refused():
     with pytest.raises(SuspiciousOperation, match="expired"):
-        unsign_folder(OldSigner(salt=SALT).sign(FOLDER))
+        unsign_folder(OldSigner(salt=SALT).sign_object(list(GRANT)))
 
 
 def test_signature_with_other_salt_is_refused():
     with pytest.raises(SuspiciousOperation):
-        unsign_folder(signing.TimestampSigner(salt="other").sign(FOLDER))
+        unsign_folder(signing.TimestampSigner(salt="other").sign_object(list(GRANT)))
 
 
 def test_old_secret_key_still_verifies_through_fallbacks(settings):
@@ -42,6 +51,17 @@ def test_old_secret_key_still_verifies_through_fallbacks(settings):
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key"
     assert unsign_folder(value) == FOLDER
+
+
+def test_a_signed_value_of_another_shape_is_refused():
+    with pytest.raises(SuspiciousOperation, match="bad upload signature"):
+        unsign_grant(signing.TimestampSigner(salt=SALT).sign_object("just a string"))
+
+
+def test_key_in_any_of_several_signed_folders_is_accepted():
+    assert check_key("tmp/b/0/x", ["tmp/a", "tmp/b"]) == "tmp/b/0/x"
+    with pytest.raises(SuspiciousOperation):
+        check_key("tmp/c/0/x", ["tmp/a", "tmp/b"])
 
 
 def test_key_in_a_file_subfolder_is_accepted():

@@ -11,8 +11,8 @@ import requests
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from s3file.policy import new_folder, presign
-from s3file.signing import sign_folder
+from s3file.policy import new_folder, new_grant, presign
+from tests.conftest import sign_folder
 
 pytestmark = pytest.mark.s3
 
@@ -36,8 +36,9 @@ def upload(backend, client, url, fields, body=b"hello", name="a.txt"):
 
 
 def signed(max_size=100, accept="text/plain", **changes):
-    folder = new_folder(storages["default"])
-    url, fields = presign(storages["default"], folder, max_size, accept)
+    grant = new_grant(storages["default"], max_size, accept)
+    url, fields = presign(storages["default"], grant)
+    folder = grant.folder
     fields = {**fields, "key": f"{folder}/0/a.txt", "Content-Type": "text/plain"}
     return url, {**fields, **changes}, folder
 
