@@ -9,8 +9,17 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # Folder (inside the storage's location) that browsers upload into. Expire it in S3.
     "S3FILE_UPLOAD_PATH": "tmp/s3file",
-    # Largest file a browser may upload, in bytes; a presigned POST stops at 5 GiB.
-    "S3FILE_MAX_SIZE": 5 * 1024**3,
+    # Largest file a browser may upload, in bytes (S3's object limit: 5 TiB).
+    "S3FILE_MAX_SIZE": 5 * 1024**4,
+    # Files larger than this upload in parts (S3 multipart upload); 0 turns that off, and then
+    # files stop at 5 GiB, what one presigned POST can carry.
+    "S3FILE_MULTIPART_THRESHOLD": 64 * 1024**2,
+    # Preferred size of a part; grown for files that would otherwise need over 10,000 parts.
+    "S3FILE_MULTIPART_PART_SIZE": 16 * 1024**2,
+    # Parts one file uploads at once.
+    "S3FILE_MULTIPART_CONCURRENCY": 4,
+    # Tries after the first for a part that fails with a network error or a 5xx.
+    "S3FILE_MULTIPART_RETRIES": 5,
     # Seconds a rendered form's upload policy stays valid; the signed folder posted back
     # to Django stays valid twice as long, so a long upload can still be submitted.
     "S3FILE_EXPIRES": 6 * 60 * 60,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.template.defaultfilters import filesizeformat
+from django.urls import get_script_prefix
 from django.utils.translation import gettext
 
 from . import conf
@@ -101,7 +102,18 @@ class S3FileInputMixin:
             "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
             "data-s3f-messages": json.dumps(messages(max_size)),
             "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
+            "data-s3f-multipart": json.dumps(multipart_config()),
         }
+
+
+def multipart_config() -> dict[str, Any]:
+    """What the script needs to upload large files in parts (threshold 0: never)."""
+    return {
+        "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
+        "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
+        "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
+        "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
+    }
 
 
 class S3FileInput(ClearableFileInput):

@@ -8,4 +8,6 @@ from . import views
 
 urlpatterns = [
     path("", views.dev_upload, name="dev-upload"),
+    path("multipart/part/", views.dev_part, name="dev-part"),
+    path("multipart/<str:action>/", views.multipart, name="multipart"),
 ]

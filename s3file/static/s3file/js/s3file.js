@@ -7,25 +7,22 @@
  *   s3file:start      on the form   uploads begin
  *   s3file:file-start on the input  one file's upload begins
  *   s3file:progress   on the input  bytes sent, for the file and the whole form
+ *   s3file:retry      on the input  a part of a large file is sent again after a failure
  *   s3file:file-done  on the input  one file is in S3
  *   s3file:error      on the input  an upload failed or a file was refused; cancelable
  *   s3file:done       on the form   all files are in S3, the form is about to be submitted
  *   s3file:cancelled  on the form   uploads were stopped by an `s3file:cancel` event
  * Dispatch `s3file:cancel` on a form (or inside it) to stop its uploads.
  */
+import { uploadMultipart } from "./multipart.js";
+import { UploadError, pool, s3Error, send } from "./request.js";
+
+export { UploadError };
 
 const INPUT = "input[type=file][data-s3f-url]";
-let uploaded = new WeakMap(); // input -> {files, keys}: see state()
+const CODES = new Set(["too-large", "type", "network", "expired", "aborted"]);
+let uploaded = new WeakMap(); // input -> {files, keys, tokens}: see state()
 const running = new WeakMap(); // form -> AbortController of its uploads in flight
-
-export class UploadError extends Error {
-  /** @param {string} code  too-large | type | network | expired | refused | aborted */
-  constructor(code, reason, status = 0) {
-    super(reason);
-    this.code = code;
-    this.status = status;
-  }
-}
 
 function emit(target, type, detail, cancelable = false) {
   return target.dispatchEvent(
@@ -33,18 +30,21 @@ function emit(target, type, detail, cancelable = false) {
   );
 }
 
-function message(input, code, name, reason = "") {
+/** An UploadError with the sentence the server translated for `code`. */
+function failure(input, code, name, reason = "", status = 0) {
+  code = CODES.has(code) ? code : "refused";
   const texts = JSON.parse(input.dataset.s3fMessages || "{}");
-  const key = { "too-large": "tooLarge", aborted: "network" }[code] || code;
-  return (texts[key] || texts.refused || "{name}: {reason}")
+  const text = texts[{ "too-large": "tooLarge", aborted: "network" }[code] || code];
+  const message = (text || texts.refused || "{name}: {reason}")
     .replaceAll("{name}", name)
     .replaceAll("{reason}", reason);
+  return new UploadError(code, message, status);
 }
 
 /** The file's problem the browser can see before uploading, as an UploadError, or null. */
 export function checkFile(input, file) {
   if (file.size > Number(input.dataset.s3fMaxSize || Infinity)) {
-    return new UploadError("too-large", message(input, "too-large", file.name));
+    return failure(input, "too-large", file.name);
   }
   const accept = input.accept.toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
   const name = file.name.toLowerCase();
@@ -57,14 +57,13 @@ export function checkFile(input, file) {
         : item === "*" || item === "*/*" || type === item ||
           (item.endsWith("/*") && type.startsWith(item.slice(0, -1))),
     );
-  return ok ? null : new UploadError("type", message(input, "type", file.name));
+  return ok ? null : failure(input, "type", file.name);
 }
 
 function showError(input, error) {
-  if (!emit(input, "error", { file: error.file, code: error.code, reason: error.message,
-    status: error.status }, true)) {
-    return; // the page shows it its own way
-  }
+  const detail = { file: error.file, code: error.code, reason: error.message,
+    status: error.status };
+  if (!emit(input, "error", detail, true)) return; // the page shows it its own way
   const list = document.createElement("ul");
   list.className = "errorlist s3file-errors";
   list.setAttribute("role", "alert");
@@ -84,81 +83,55 @@ function safeName(name) {
   return name.replace(/[\x00-\x1f\x7f\\/]/g, "_").replace(/^\.{1,2}$/, "_") || "file";
 }
 
-function post(url, body, signal, onProgress) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
-    xhr.addEventListener("load", () => resolve(xhr));
-    xhr.addEventListener("error", () => reject(new UploadError("network", "")));
-    xhr.addEventListener("abort", () => reject(new UploadError("aborted", "")));
-    signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(body);
-  });
-}
-
-/** Why S3 refused, from its XML error: {code, text}. */
-function s3Error(xhr) {
-  const xml = new DOMParser().parseFromString(xhr.responseText || "<x/>", "application/xml");
-  const pick = (tag) => xml.getElementsByTagName(tag)[0]?.textContent || "";
-  return { code: pick("Code"), text: pick("Message") || xhr.statusText || `HTTP ${xhr.status}` };
-}
-
 async function sha1(file) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", await file.arrayBuffer()));
   return btoa(String.fromCharCode(...digest));
 }
 
-/** Upload one file of `input` as `folder<index>/<name>`; resolve to its key. */
-export async function uploadFile(input, file, index, signal, onProgress) {
-  const fields = JSON.parse(input.dataset.s3fFields);
-  const key = fields.key.replace("${filename}", `${index}/${safeName(file.name)}`);
+/** POST `file` to S3 under `key` with the input's presigned policy. */
+async function postFile(input, file, key, signal, onProgress) {
   const body = new FormData();
+  const fields = JSON.parse(input.dataset.s3fFields);
   for (const [name, value] of Object.entries({ ...fields, key })) body.append(name, value);
   body.append("Content-Type", file.type || "application/octet-stream");
   if (file.size <= Number(input.dataset.s3fChecksum) && globalThis.crypto?.subtle) {
     body.append("x-amz-checksum-sha1", await sha1(file)); // S3 refuses a corrupted body
   }
   body.append("file", file);
-  let xhr;
-  try {
-    xhr = await post(input.dataset.s3fUrl, body, signal, onProgress);
-  } catch (error) {
-    error.message = message(input, error.code, file.name);
-    throw error;
-  }
-  if (xhr.status >= 200 && xhr.status < 300) return key;
+  const xhr = await send("POST", input.dataset.s3fUrl, body, { signal, onProgress });
+  if (xhr.status >= 200 && xhr.status < 300) return;
   const { code, text } = s3Error(xhr);
   const expired = code === "AccessDenied" && /expired/i.test(text);
   const kind = code === "EntityTooLarge" ? "too-large" : expired ? "expired" : "refused";
-  throw new UploadError(kind, message(input, kind, file.name, text), xhr.status);
+  throw new UploadError(kind, text, xhr.status);
 }
 
 /**
- * Run `worker` over `items`, at most `limit` at a time. After a failure no new item starts,
- * but those in flight finish (so a retry need not send them again); then it rejects.
+ * Upload one file of `input` as `<folder>/<index>/<name>`: one presigned POST, or in parts
+ * above the multipart threshold. Resolve to {key, token}; reject with a UploadError whose
+ * message is for the user.
  */
-async function pool(items, limit, worker) {
-  let next = 0;
-  let failure = null;
-  const run = async () => {
-    while (next < items.length && !failure) {
-      try {
-        await worker(items[next++]);
-      } catch (error) {
-        failure ??= error;
-      }
+export async function uploadFile(input, file, index, signal, onProgress, onRetry = () => {}) {
+  const fields = JSON.parse(input.dataset.s3fFields);
+  const key = fields.key.replace("${filename}", `${index}/${safeName(file.name)}`);
+  const threshold = JSON.parse(input.dataset.s3fMultipart || "{}").threshold;
+  try {
+    if (threshold && file.size > threshold) {
+      return await uploadMultipart({ input, file, key, signal, onProgress, onRetry });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  if (failure) throw failure;
+    await postFile(input, file, key, signal, onProgress);
+    return { key, token: input.dataset.s3fSignature };
+  } catch (error) {
+    if (!(error instanceof UploadError)) throw error;
+    throw failure(input, error.code, file.name, error.message, error.status);
+  }
 }
 
-/** The input's selection and the keys of its files already in S3 (sparse until all are). */
+/** The input's selection and what of it is in S3 already (keys stay sparse until all are). */
 function state(input) {
   let current = uploaded.get(input);
   if (current?.files !== input.files) {
-    current = { files: input.files, keys: [] };
+    current = { files: input.files, keys: [], tokens: new Set() };
     uploaded.set(input, current);
   }
   return current;
@@ -194,10 +167,14 @@ async function uploadAll(form, inputs, submitter) {
           loaded, total, fraction: total ? loaded / total : 1,
         });
       };
+      const retry = (detail) => emit(input, "retry", { file, ...detail });
       emit(input, "file-start", { file, index });
       try {
-        const key = await uploadFile(input, file, index, controller.signal, progress);
+        const { key, token } = await uploadFile(
+          input, file, index, controller.signal, progress, retry,
+        );
         state(input).keys[index] = key;
+        state(input).tokens.add(token);
         progress(file.size);
         emit(input, "file-done", { file, key });
       } catch (error) {
@@ -233,10 +210,11 @@ function hidden(form, name, value) {
 function submit(form, inputs, submitter) {
   const added = [];
   for (const input of inputs) {
+    const { keys, tokens } = state(input);
     added.push(
       hidden(form, "s3file", input.name),
-      hidden(form, `${input.name}-s3f-signature`, input.dataset.s3fSignature),
-      ...state(input).keys.map((key) => hidden(form, input.name, key)),
+      ...[...tokens].map((token) => hidden(form, `${input.name}-s3f-signature`, token)),
+      ...keys.map((key) => hidden(form, input.name, key)),
     );
     input.disabled = true; // a disabled input sends no bytes
   }

@@ -1,0 +1,153 @@
+/**
+ * Large files in parts (S3 multipart upload), through s3file's JSON endpoints: parts go up in
+ * parallel, each with a Content-MD5 that S3 checks, and a part that meets a network error, a
+ * 5xx or a corrupted transfer is sent again after an exponential backoff. An unfinished upload
+ * is remembered (localStorage: page, field, file name, size and last-modified time), so
+ * choosing the same file after a reload sends only the parts S3 does not have yet.
+ */
+import { md5 } from "./md5.js";
+import { UploadError, pool, s3Error, send, sleep } from "./request.js";
+
+const SIGN_BATCH = 20;
+const TRANSIENT = new Set(["BadDigest", "RequestTimeout", "SlowDown", "InternalError"]);
+
+const remembered = {
+  get: (key) => {
+    try {
+      return JSON.parse(localStorage.getItem(key));
+    } catch {
+      return null;
+    }
+  },
+  set: (key, value) => {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {} // private browsing: no resume after a reload, nothing worse
+  },
+  delete: (key) => {
+    try {
+      localStorage.removeItem(key);
+    } catch {}
+  },
+};
+
+async function call(url, body, signal) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
+  } catch {
+    throw new UploadError(signal?.aborted ? "aborted" : "network", "");
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new UploadError(data.code || "refused", data.error || response.statusText, response.status);
+  }
+  return data;
+}
+
+function transient(error) {
+  return error.code === "network" || error.status >= 500 || TRANSIENT.has(error.s3Code) ||
+    (error.status === 403 && /expired/i.test(error.message)); // a part URL signed too long ago
+}
+
+/**
+ * Upload `file` to `key` in parts; resolve to {key, token}: a resumed upload keeps the key
+ * (and the signed grant) of the page it started on.
+ */
+export async function uploadMultipart({ input, file, key, signal, onProgress, onRetry }) {
+  const config = JSON.parse(input.dataset.s3fMultipart);
+  const api = (action, body, abortSignal = signal) =>
+    call(`${config.url}${action}/`, body, abortSignal);
+  const memory = ["s3file", location.pathname, input.name, file.name, file.size,
+    file.lastModified].join(":");
+  const sizes = new Map(); // part number -> bytes in S3, or sent so far
+  let upload = remembered.get(memory);
+  if (upload) {
+    try {
+      const { parts } = await api("list", { upload: upload.handle });
+      for (const part of parts) sizes.set(part.partNumber, part.size);
+    } catch (error) {
+      if (error.code === "aborted") throw error;
+      upload = null; // gone or expired: start over
+    }
+  }
+  if (!upload) {
+    const token = input.dataset.s3fSignature;
+    const contentType = file.type || "application/octet-stream";
+    const created = await api("create", { token, key, size: file.size, contentType });
+    upload = { handle: created.upload, key, token, partSize: created.partSize,
+      parts: created.parts };
+    remembered.set(memory, upload);
+  }
+  const { partSize, parts, handle } = upload;
+  const length = (n) => Math.min(partSize, file.size - (n - 1) * partSize);
+  const todo = [];
+  for (let n = 1; n <= parts; n++) {
+    if (sizes.get(n) !== length(n)) {
+      sizes.delete(n);
+      todo.push(n);
+    }
+  }
+  const report = () => onProgress([...sizes.values()].reduce((a, b) => a + b, 0));
+  report();
+
+  const urls = new Map(); // part number -> Promise of its presigned URL
+  const urlFor = (n) => {
+    if (!urls.has(n)) {
+      const batch = todo.filter((m) => m >= n && !urls.has(m)).slice(0, SIGN_BATCH);
+      const signed = api("sign", { upload: handle, parts: batch }).then((r) => r.urls);
+      for (const m of batch) urls.set(m, signed.then((all) => all[m]));
+    }
+    return urls.get(n);
+  };
+
+  try {
+    await pool(todo, config.concurrency, async (n) => {
+      const blob = file.slice((n - 1) * partSize, (n - 1) * partSize + length(n));
+      const checksum = md5(await blob.arrayBuffer());
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const xhr = await send("PUT", await urlFor(n), blob, {
+            signal,
+            headers: { "Content-MD5": checksum },
+            onProgress: (bytes) => {
+              sizes.set(n, Math.min(bytes, blob.size));
+              report();
+            },
+          });
+          if (xhr.status >= 200 && xhr.status < 300) {
+            sizes.set(n, blob.size);
+            report();
+            return;
+          }
+          const { code, text } = s3Error(xhr);
+          throw Object.assign(new UploadError("refused", text, xhr.status), { s3Code: code });
+        } catch (error) {
+          sizes.delete(n);
+          report();
+          if (!transient(error) || attempt > config.retries) throw error;
+          urls.delete(n); // sign afresh: the URL may be what failed
+          const delay = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+          onRetry({ part: n, attempt, delay, reason: error.message || `HTTP ${error.status}` });
+          await sleep(delay, signal);
+        }
+      }
+    });
+    await api("complete", { upload: handle });
+  } catch (error) {
+    if (error.code === "aborted") {
+      // Cancelled: free the parts in S3 (the pool has settled, no part is in flight).
+      remembered.delete(memory);
+      await api("abort", { upload: handle }, undefined).catch(() => {});
+    }
+    throw error;
+  }
+  remembered.delete(memory);
+  return { key: upload.key, token: upload.token };
+}

@@ -1,0 +1,72 @@
+/** HTTP for uploads: XHR (fetch reports no upload progress), S3's XML errors, a worker pool. */
+
+export class UploadError extends Error {
+  /**
+   * @param {string} code  too-large | type | network | expired | refused | aborted
+   * @param {string} reason  a sentence for the user
+   * @param {number} status  the HTTP status, 0 when there was no answer
+   */
+  constructor(code, reason, status = 0) {
+    super(reason);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** Send `body`; resolve to the finished XHR whatever its status, reject without an answer. */
+export function send(method, url, body, { signal, headers = {}, onProgress = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new UploadError("aborted", ""));
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
+    xhr.addEventListener("load", () => resolve(xhr));
+    xhr.addEventListener("error", () => reject(new UploadError("network", "")));
+    xhr.addEventListener("timeout", () => reject(new UploadError("network", "")));
+    xhr.addEventListener("abort", () => reject(new UploadError("aborted", "")));
+    signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
+}
+
+/** Why S3 refused, from its XML error: {code, text}. */
+export function s3Error(xhr) {
+  const xml = new DOMParser().parseFromString(xhr.responseText || "<x/>", "application/xml");
+  const pick = (tag) => xml.getElementsByTagName(tag)[0]?.textContent || "";
+  return { code: pick("Code"), text: pick("Message") || xhr.statusText || `HTTP ${xhr.status}` };
+}
+
+/**
+ * Run `worker` over `items`, at most `limit` at a time. After a failure no new item starts,
+ * but those in flight finish (so a retry need not send them again); then it rejects.
+ */
+export async function pool(items, limit, worker) {
+  let next = 0;
+  let failure = null;
+  const run = async () => {
+    while (next < items.length && !failure) {
+      try {
+        await worker(items[next++]);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  if (failure) throw failure;
+}
+
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(new UploadError("aborted", ""));
+      },
+      { once: true },
+    );
+  });
+}

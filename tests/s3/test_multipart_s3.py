@@ -1,0 +1,91 @@
+"""The multipart endpoints against SeaweedFS: real uploads, refusals, cleanup."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+import requests
+from django.core.files.storage import storages
+
+from s3file.multipart import MiB
+from s3file.policy import content_type_condition, new_folder
+from tests.conftest import s3_storage_settings, sign_folder
+
+pytestmark = pytest.mark.s3
+
+
+def api(client, action, **body):
+    response = client.post(
+        f"/__s3file__/multipart/{action}/", json.dumps(body), content_type="application/json"
+    )
+    return response.status_code, response.json()
+
+
+@pytest.fixture
+def upload(s3, client, settings):
+    """A created 11 MiB upload in a fresh folder: (created answer, key, body)."""
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
+    folder = new_folder(storages["default"])
+    key = f"{folder}/0/data.bin"
+    body = bytes(range(256)) * (11 * MiB // 256)
+    token = sign_folder(folder, 10**9, content_type_condition(""))
+    status, created = api(client, "create", token=token, key=key, size=len(body))
+    assert status == 200 and created["parts"] == 3
+    return created, key, body
+
+
+def md5(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data).digest()).decode()
+
+
+def test_parts_put_to_presigned_urls_complete_into_the_object(s3, client, upload):
+    created, key, body = upload
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1, 2, 3])
+    for n in (1, 2, 3):
+        chunk = body[(n - 1) * 5 * MiB : n * 5 * MiB]
+        response = requests.put(
+            signed["urls"][str(n)], data=chunk, headers={"Content-MD5": md5(chunk)}, timeout=30
+        )
+        assert response.status_code == 200
+    assert api(client, "complete", upload=created["upload"]) == (200, {"key": key})
+    assert s3.read(key) == body
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+
+
+def test_s3_rejects_a_corrupted_part(s3, client, upload):
+    created, key, body = upload
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1])
+    response = requests.put(
+        signed["urls"]["1"], data=b"x" * 100, headers={"Content-MD5": md5(b"y")}, timeout=30
+    )
+    assert response.status_code == 400 and "BadDigest" in response.text
+    assert api(client, "list", upload=created["upload"]) == (200, {"parts": []})
+
+
+def test_completing_with_parts_missing_is_refused(s3, client, upload):
+    created, key, body = upload
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1])
+    requests.put(signed["urls"]["1"], data=body[: 5 * MiB], timeout=30)
+    status, answer = api(client, "complete", upload=created["upload"])
+    assert status == 400 and "parts missing [2, 3]" in answer["error"]
+    assert s3.keys(key) == []
+
+
+def test_abort_leaves_no_parts_and_the_handle_then_finds_nothing(s3, client, upload):
+    created, key, body = upload
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1])
+    requests.put(signed["urls"]["1"], data=body[: 5 * MiB], timeout=30)
+    assert api(client, "abort", upload=created["upload"]) == (200, {})
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+    status, answer = api(client, "list", upload=created["upload"])
+    assert (status, answer["code"]) == (404, "missing")
+
+
+def test_storage_unreachable_is_a_502_not_a_500(s3, client, settings, upload):
+    created, key, body = upload
+    settings.STORAGES = s3_storage_settings(s3.server, s3.name, endpoint_url="http://127.0.0.1:9")
+    status, answer = api(client, "list", upload=created["upload"])
+    assert status == 502 and answer["error"]

@@ -1,0 +1,169 @@
+"""The multipart endpoints with the dev storage, and the part-size rule."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+
+from s3file.multipart import MAX_PARTS, MiB, Upload, part_size, sign_upload
+from s3file.policy import content_type_condition
+from tests.conftest import sign_folder
+
+FOLDER = "tmp/s3file/mp"
+KEY = f"{FOLDER}/0/video.mp4"
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (1, 16 * MiB),
+        (300 * MiB, 16 * MiB),
+        (160_000 * MiB, 16 * MiB),
+        (160_001 * MiB, 17 * MiB),
+        (5 * 1024**4, 525 * MiB),
+    ],
+)
+def test_part_size_keeps_within_10000_parts(size, expected):
+    assert part_size(size) == expected
+    assert -(-size // part_size(size)) <= MAX_PARTS
+
+
+def test_part_size_is_at_least_5_mib(settings):
+    settings.S3FILE_MULTIPART_PART_SIZE = 1 * MiB
+    assert part_size(100 * MiB) == 5 * MiB
+
+
+def api(client, action, **body):
+    response = client.post(
+        f"/__s3file__/multipart/{action}/", json.dumps(body), content_type="application/json"
+    )
+    return response.status_code, response.json()
+
+
+def create(client, size=12 * MiB, key=KEY, token=None, content_type="video/mp4"):
+    token = token or sign_folder(FOLDER, 10**9, content_type_condition("video/*"))
+    return api(client, "create", token=token, key=key, size=size, contentType=content_type)
+
+
+def put_part(client, url, body: bytes, md5: bytes | None = None):
+    headers = {}
+    if md5 is not None:
+        headers["HTTP_CONTENT_MD5"] = base64.b64encode(md5).decode()
+    return client.generic("PUT", url, body, content_type="", **headers)
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_the_whole_flow_on_the_dev_endpoint(client, settings, dev_storage):
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
+    body = bytes(range(256)) * (12 * MiB // 256)
+    status, created = create(client, size=len(body))
+    assert status == 200 and created["parts"] == 3 and created["partSize"] == 5 * MiB
+    status, signed = api(client, "sign", upload=created["upload"], parts=[1, 2, 3])
+    assert status == 200
+    for n in (1, 2, 3):
+        chunk = body[(n - 1) * 5 * MiB : n * 5 * MiB]
+        response = put_part(client, signed["urls"][str(n)], chunk, hashlib.md5(chunk).digest())
+        assert response.status_code == 200
+        assert response["ETag"] == f'"{hashlib.md5(chunk).hexdigest()}"'
+    assert api(client, "list", upload=created["upload"])[1]["parts"] == [
+        {"partNumber": 1, "size": 5 * MiB},
+        {"partNumber": 2, "size": 5 * MiB},
+        {"partNumber": 3, "size": 2 * MiB},
+    ]
+    assert api(client, "complete", upload=created["upload"]) == (200, {"key": KEY})
+    assert (dev_storage / KEY).read_bytes() == body
+    assert not any((dev_storage / ".s3file-multipart").iterdir())
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_a_corrupted_part_is_refused_not_stored(client):
+    _, created = create(client)
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1])
+    response = put_part(client, signed["urls"]["1"], b"corrupted", hashlib.md5(b"other").digest())
+    assert response.status_code == 400 and b"BadDigest" in response.content
+    assert api(client, "list", upload=created["upload"])[1]["parts"] == []
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_complete_refuses_an_unfinished_upload(client):
+    _, created = create(client)
+    status, body = api(client, "complete", upload=created["upload"])
+    assert status == 400 and "incomplete" in body["error"]
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_abort_removes_the_parts(client, dev_storage):
+    _, created = create(client)
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1])
+    put_part(client, signed["urls"]["1"], b"x" * 100)
+    assert api(client, "abort", upload=created["upload"]) == (200, {})
+    assert api(client, "list", upload=created["upload"])[0] == 404
+    assert not any((dev_storage / ".s3file-multipart").iterdir())
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_a_forged_part_url_is_refused(client):
+    _, created = create(client)
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1])
+    url = signed["urls"]["1"].replace("part=1", "part=2")
+    assert put_part(client, url, b"x").status_code == 403
+
+
+def forged_handle() -> str:
+    return sign_upload(Upload(KEY, "0" * 32, 12 * MiB, 5 * MiB))[:-2] + "xx"
+
+
+@pytest.mark.usefixtures("dev_storage")
+@pytest.mark.parametrize(
+    ("action", "body", "status"),
+    [
+        ("create", {"token": "forged", "key": KEY, "size": 1}, 403),
+        ("create", {"token": None, "key": KEY, "size": 1}, 403),
+        ("create", {"key": KEY, "size": 1}, 400),
+        ("create", {"token": "T", "key": "tmp/s3file/other/0/x.mp4", "size": 1}, 403),
+        ("create", {"token": "T", "key": f"{FOLDER}/0/../../../x", "size": 1}, 403),
+        ("create", {"token": "T", "key": f"{FOLDER}/x.mp4", "size": 1}, 403),
+        ("create", {"token": "T", "key": KEY, "size": 10**10}, 400),
+        ("create", {"token": "T", "key": KEY, "size": 0}, 400),
+        ("create", {"token": "T", "key": KEY, "size": "many"}, 400),
+        ("create", {"token": "T", "key": KEY, "size": 1, "contentType": "text/html"}, 403),
+        ("sign", {"upload": "forged", "parts": [1]}, 403),
+        ("sign", {"upload": "H", "parts": [0]}, 400),
+        ("sign", {"upload": "H", "parts": [4]}, 400),
+        ("sign", {"upload": "H", "parts": []}, 400),
+        ("sign", {"upload": "H", "parts": list(range(1, 1002))}, 400),
+        ("sign", {"upload": "H", "parts": "1"}, 400),
+        ("list", {"upload": "bogus-upload-id"}, 403),
+        ("complete", {"upload": "F"}, 403),
+        ("abort", {"upload": "F"}, 403),
+        ("explode", {"upload": "H"}, 404),
+    ],
+)
+def test_refusals_are_4xx_with_a_message(client, action, body, status):
+    token = sign_folder(FOLDER, 10**9, content_type_condition("video/*"))
+    _, created = create(client)
+    replacements = {"T": token, "H": created["upload"], "F": forged_handle()}
+    body = {k: replacements.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+    got, answer = api(client, action, **body)
+    assert got == status
+    assert answer["error"]
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_malformed_json_and_get_are_refused(client):
+    response = client.post("/__s3file__/multipart/create/", "{", content_type="application/json")
+    assert response.status_code == 400
+    response = client.post("/__s3file__/multipart/create/", "[1]", content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/__s3file__/multipart/create/").status_code == 405
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_an_expired_grant_is_refused(client, settings):
+    token = sign_folder(FOLDER, 10**9, content_type_condition("video/*"))
+    settings.S3FILE_EXPIRES = -1
+    status, body = create(client, token=token)
+    assert (status, body["code"]) == (403, "expired")
