@@ -10,7 +10,7 @@ Environment variables:
     SANDBOX_STORAGE   seaweedfs (default) | filesystem | s3 (see sandbox/settings.py)
     SANDBOX_PORT      Django's port, 8000
     SANDBOX_S3_PORT   the embedded SeaweedFS's S3 port, 8333
-    SANDBOX_VAR_DIR   database, media files and SeaweedFS data, sandbox/var
+    SANDBOX_VAR_DIR   database, media files and SeaweedFS data, sandbox/var/<mode>
     AWS_*             the bucket and credentials of the s3 mode
 """
 
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make ``sandbox`` and ``tests`` importable
     sys.path.insert(0, str(ROOT))
 
-from sandbox import SEAWEEDFS_BUCKET  # noqa: E402
+from sandbox import SEAWEEDFS_BUCKET, default_var_dir  # noqa: E402
 from sandbox.demo.seed import SUPERUSER  # noqa: E402
 from tests.seaweedfs import SeaweedFS  # noqa: E402
 
@@ -47,21 +47,21 @@ MODES = ("seaweedfs", "filesystem", "s3")
 class Sandbox:
     """What the environment asks of the sandbox, and the environment its commands run in."""
 
-    mode: str = "seaweedfs"
-    var_dir: Path = ROOT / "sandbox" / "var"
+    mode: str
+    var_dir: Path
     port: int = 8000
     s3_port: int = 8333
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Sandbox:
-        mode = environ.get("SANDBOX_STORAGE") or cls.mode
+        mode = environ.get("SANDBOX_STORAGE") or "seaweedfs"
         if mode not in MODES:
             raise SystemExit(f"SANDBOX_STORAGE={mode!r}: use one of {', '.join(MODES)}.")
         if mode == "s3" and not environ.get("AWS_STORAGE_BUCKET_NAME"):
             raise SystemExit("SANDBOX_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and credentials).")
         return cls(
             mode=mode,
-            var_dir=Path(environ.get("SANDBOX_VAR_DIR") or cls.var_dir).resolve(),
+            var_dir=Path(environ.get("SANDBOX_VAR_DIR") or default_var_dir(mode)).resolve(),
             port=int(environ.get("SANDBOX_PORT") or cls.port),
             s3_port=int(environ.get("SANDBOX_S3_PORT") or cls.s3_port),
         )
@@ -154,9 +154,9 @@ def port_free(port: int) -> bool:
 
 
 def start_seaweedfs(sandbox: Sandbox) -> SeaweedFS:
-    """Start SeaweedFS with its data in ``var/seaweedfs`` and the bucket (with CORS) in it."""
+    """Start SeaweedFS, its data in ``var_dir/s3``, with the bucket (and its CORS rules)."""
     print(f"Starting SeaweedFS on 127.0.0.1:{sandbox.s3_port}...", flush=True)
-    server = SeaweedFS(sandbox.var_dir / "seaweedfs", s3_port=sandbox.s3_port).start()
+    server = SeaweedFS(sandbox.var_dir / "s3", s3_port=sandbox.s3_port).start()
     server.create_bucket(SEAWEEDFS_BUCKET)
     return server
 
@@ -165,7 +165,7 @@ def storage_line(sandbox: Sandbox) -> str:
     if sandbox.mode == "seaweedfs":
         return (
             f"SeaweedFS, S3 API on http://127.0.0.1:{sandbox.s3_port}, bucket "
-            f"“{SEAWEEDFS_BUCKET}”, data in {sandbox.var_dir / 'seaweedfs'}"
+            f"“{SEAWEEDFS_BUCKET}”, data in {sandbox.var_dir / 's3'}"
         )
     if sandbox.mode == "filesystem":
         return (
@@ -243,6 +243,8 @@ def main() -> int:
         if server is not None:
             stop_server(server)
         if seaweedfs is not None:
+            # weed's own shutdown now and then stalls; stop() kills it after 10 s.
+            print("Stopping SeaweedFS...", flush=True)
             seaweedfs.stop()
         print("Stopped.", flush=True)
 

@@ -3,12 +3,13 @@
 ``SANDBOX_STORAGE`` picks where uploads go (``run.py`` prints which one is active):
 
 - ``seaweedfs`` (default): the SeaweedFS server ``run.py`` starts on 127.0.0.1, port
-  ``SANDBOX_S3_PORT`` (8333), bucket ``sandbox``, data in ``SANDBOX_VAR_DIR/seaweedfs``;
+  ``SANDBOX_S3_PORT`` (8333), bucket ``sandbox``, data in ``SANDBOX_VAR_DIR/s3``;
 - ``filesystem``: ``FileSystemStorage`` in ``SANDBOX_VAR_DIR/media``; browsers upload to
   s3file's dev endpoint, no S3 at all;
 - ``s3``: any S3 or S3-compatible server, from the usual AWS variables (``S3_ENV`` below).
 
-Not for production: DEBUG is on and the secret key is public.
+``SANDBOX_VAR_DIR`` holds the SQLite database (and the files of the first two modes); it
+defaults to ``sandbox/var/<mode>``. Not for production: DEBUG is on, the secret key is public.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from sandbox import SEAWEEDFS_BUCKET
+from sandbox import SEAWEEDFS_BUCKET, default_var_dir
 
-SANDBOX_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("SANDBOX_VAR_DIR") or SANDBOX_DIR / "var").resolve()
 STORAGE_MODE = os.environ.get("SANDBOX_STORAGE") or "seaweedfs"
+VAR_DIR = Path(os.environ.get("SANDBOX_VAR_DIR") or default_var_dir(STORAGE_MODE)).resolve()
 PORT = int(os.environ.get("SANDBOX_PORT") or 8000)
 S3_PORT = int(os.environ.get("SANDBOX_S3_PORT") or 8333)
 
@@ -32,7 +32,8 @@ ALLOWED_HOSTS = ["*"]
 
 INSTALLED_APPS = [
     "sandbox.demo",
-    # The integrations come before the apps they extend, so their template overrides win.
+    # The integrations come before the apps they extend: their template overrides win, and
+    # s3file_admin sets the admin's file widgets up before the admin registers the models.
     "s3file",
     "s3file_admin",
     "wagtail_s3file",

@@ -91,3 +91,23 @@ def test_admin_saves_a_report_with_files_uploaded_to_s3(
     appendix = [key for key in bucket.keys("attachments/") if "appendix" in key]
     assert [bucket.read(key) for key in appendix] == [b"an appendix"]
     assert bucket.keys("tmp/") == []
+
+
+def test_wagtail_admin_edits_the_seeded_page_with_its_image_and_document(
+    page: Page, s3_sandbox: tuple[RunningSandbox, SandboxBucket]
+) -> None:
+    sandbox, _ = s3_sandbox
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/cms/images/")
+    expect(page.locator("main")).to_contain_text("Sandbox sample image")
+    page.goto(sandbox.url + "/cms/documents/")
+    expect(page.locator("main")).to_contain_text("Sandbox sample document")
+    for kind in ("images", "documents"):  # the multiple-upload pages
+        assert page.goto(f"{sandbox.url}/cms/{kind}/multiple/add/").status == 200
+        expect(page.locator("input[type=file]").first).to_be_attached()
+
+    page.goto(sandbox.url + "/pages/direct-uploads/")
+    page.click("text=Edit this page in the Wagtail admin")
+    editor = page.locator("form#page-edit-form")
+    expect(editor).to_contain_text("Sandbox sample image")  # the image chooser's choice
+    expect(editor).to_contain_text("Sandbox sample document")  # the document chooser's

@@ -18,8 +18,7 @@ class Command(BaseCommand):
     help = "Migrate the sandbox's database, create its superuser and seed demo content."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for directory in (Path(settings.DATABASES["default"]["NAME"]).parent, settings.MEDIA_ROOT):
-            Path(directory).mkdir(parents=True, exist_ok=True)
+        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         self.stdout.write("Migrating the database...")
         # One line per migration only when asked for (-v 2): a first run applies about 200.
         call_command("migrate", interactive=False, verbosity=max(0, options["verbosity"] - 1))
