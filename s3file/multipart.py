@@ -194,7 +194,7 @@ class DevBackend:
             + urlencode(
                 {
                     "upload": handle,
-                    "part": n,
+                    "partNumber": n,
                     "expires": expires,
                     "signature": part_signature(handle, n, expires),
                 }

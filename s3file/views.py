@@ -147,7 +147,7 @@ def dev_part(request: HttpRequest) -> HttpResponse:
     if request.method != "PUT":
         return s3_error(405, "MethodNotAllowed", "The specified method is not allowed.")
     try:
-        handle, number = request.GET["upload"], int(request.GET["part"])
+        handle, number = request.GET["upload"], int(request.GET["partNumber"])
         check_part_signature(handle, number, int(request.GET["expires"]), request.GET["signature"])
         upload = unsign_upload(handle)
         if not 1 <= number <= upload.parts:

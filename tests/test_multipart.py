@@ -108,7 +108,7 @@ def test_abort_removes_the_parts(client, dev_storage):
 def test_a_forged_part_url_is_refused(client):
     _, created = create(client)
     _, signed = api(client, "sign", upload=created["upload"], parts=[1])
-    url = signed["urls"]["1"].replace("part=1", "part=2")
+    url = signed["urls"]["1"].replace("partNumber=1", "partNumber=2")
     assert put_part(client, url, b"x").status_code == 403
 
 

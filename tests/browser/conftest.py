@@ -9,7 +9,9 @@ import pytest
 # Sends every s3file event the page dispatches to the test, as plain data; a binding, so
 # the events of a page survive its navigation to the next one.
 RECORD_EVENTS = """
-const types = ["start", "file-start", "progress", "file-done", "error", "done", "cancelled"];
+const types = [
+  "start", "file-start", "progress", "retry", "file-done", "error", "done", "cancelled",
+];
 for (const type of types) {
   window.addEventListener(`s3file:${type}`, (event) => {
     const { file, ...rest } = event.detail || {};

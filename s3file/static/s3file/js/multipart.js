@@ -144,7 +144,7 @@ export async function uploadMultipart({ input, file, key, signal, onProgress, on
     if (error.code === "aborted") {
       // Cancelled: free the parts in S3 (the pool has settled, no part is in flight).
       remembered.delete(memory);
-      await api("abort", { upload: handle }, undefined).catch(() => {});
+      await api("abort", { upload: handle }, null).catch(() => {});
     }
     throw error;
   }

@@ -1,0 +1,166 @@
+"""Large files in Chromium: parts, integrity, retries through a fault proxy, cancel, resume."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from tests.browser.conftest import events, make_file, result
+from tests.conftest import s3_storage_settings
+from tests.faultproxy import FaultProxy
+from tests.testapp.models import Document
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+MiB = 1024 * 1024
+
+
+def sha256(path_or_bytes) -> str:
+    if isinstance(path_or_bytes, bytes):
+        return hashlib.sha256(path_or_bytes).hexdigest()
+    digest = hashlib.sha256()
+    with open(path_or_bytes, "rb") as f:
+        while chunk := f.read(MiB):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def part_puts(page) -> list:
+    requests = []
+    page.on(
+        "request", lambda r: r.method == "PUT" and "partNumber=" in r.url and requests.append(r)
+    )
+    return requests
+
+
+def submit(page, live_server, path):
+    page.goto(live_server.url + "/upload/")
+    page.fill("input[name=title]", "Large")
+    page.set_input_files("input[name=file]", path)
+    page.click("button[value=save]")
+
+
+@pytest.fixture
+def small_parts(settings):
+    settings.S3FILE_MULTIPART_THRESHOLD = 10 * MiB
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
+
+
+@pytest.mark.s3
+def test_a_300_mb_file_goes_up_in_parts_and_arrives_intact(page, live_server, s3, tmp_path):
+    big = make_file(tmp_path / "film.mov", 300 * MiB)
+    puts = part_puts(page)
+    submit(page, live_server, big)
+    data = result(page)
+
+    assert data["files"]["file"][0]["size"] == 300 * MiB
+    assert len(puts) == 19  # 16 MiB parts
+    assert all(r.headers.get("content-md5") for r in puts)
+    document = Document.objects.get()
+    assert document.file.name == "documents/film.mov"
+    assert sha256(s3.read("documents/film.mov")) == sha256(big)
+    assert s3.keys() == ["documents/film.mov"]
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+    loaded = [e["loaded"] for e in events(page, "progress")]
+    assert loaded == sorted(loaded) and loaded[-1] == 300 * MiB
+    assert events(page, "progress")[-1]["fraction"] == 1
+    assert not events(page, "retry")
+
+
+@pytest.mark.s3
+@pytest.mark.usefixtures("small_parts")
+def test_dropped_connections_and_500s_are_retried(page, live_server, s3, settings, tmp_path):
+    proxy = FaultProxy(s3.server.s3_port)
+    try:
+        settings.STORAGES = s3_storage_settings(s3.server, s3.name, endpoint_url=proxy.url)
+        proxy.faults = {2: ["500"], 3: ["drop"], 5: ["500", "drop"]}
+        big = make_file(tmp_path / "flaky.bin", 38 * MiB, seed=7)
+        submit(page, live_server, big)
+        data = result(page)
+    finally:
+        proxy.close()
+
+    assert data["files"]["file"][0]["size"] == 38 * MiB
+    assert sha256(s3.read("documents/flaky.bin")) == sha256(big)
+    retries = [(e["part"], e["attempt"]) for e in events(page, "retry")]
+    assert sorted(retries) == [(2, 1), (3, 1), (5, 1), (5, 2)]
+    assert {n: proxy.attempts[n] for n in (1, 2, 3, 5)} == {1: 1, 2: 2, 3: 2, 5: 3}
+    assert all(e["file"] == "flaky.bin" and e["reason"] for e in events(page, "retry"))
+
+
+@pytest.mark.s3
+@pytest.mark.usefixtures("small_parts")
+def test_cancel_aborts_the_multipart_upload_in_s3(page, live_server, s3, tmp_path):
+    page.route("**/*partNumber=*", lambda route: None)  # parts hang until cancelled
+    page.goto(live_server.url + "/upload/")
+    page.fill("input[name=title]", "Cancelled")
+    page.set_input_files("input[name=file]", make_file(tmp_path / "big.bin", 30 * MiB))
+    page.click("button[value=save]")
+    page.wait_for_function("document.querySelector('form').getAttribute('aria-busy')")
+    for _ in range(100):
+        if s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads"):
+            break
+        page.wait_for_timeout(50)
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads")
+    page.evaluate("""document.querySelector("form")
+        .dispatchEvent(new CustomEvent("s3file:cancel"))""")
+    page.wait_for_function("!document.querySelector('form').hasAttribute('aria-busy')")
+    assert events(page, "cancelled")
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('s3file'))") == []
+    assert not Document.objects.exists()
+
+
+@pytest.mark.s3
+@pytest.mark.usefixtures("small_parts")
+def test_after_a_reload_only_the_missing_parts_are_sent(page, live_server, s3, settings, tmp_path):
+    settings.S3FILE_MULTIPART_RETRIES = 1
+    big = make_file(tmp_path / "resume.bin", 38 * MiB, seed=3)  # 8 parts
+    page.route("**/*partNumber=6&*", lambda route: route.abort("connectionreset"))
+    submit(page, live_server, big)
+    page.wait_for_selector("[data-s3f-errors]")
+    assert events(page, "error")[-1]["code"] == "network"
+    assert len(events(page, "retry")) == 1
+
+    page.unroute("**/*partNumber=6&*")
+    puts = part_puts(page)
+    page.reload()
+    submit(page, live_server, big)
+    data = result(page)
+    assert [r.url.split("partNumber=")[1].split("&")[0] for r in puts] == ["6"]
+    assert data["files"]["file"][0]["size"] == 38 * MiB
+    assert sha256(s3.read("documents/resume.bin")) == sha256(big)
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_the_dev_endpoint_takes_parts_too(page, live_server, dev_storage, tmp_path):
+    big = make_file(tmp_path / "local.bin", 23 * MiB, seed=5)
+    puts = part_puts(page)
+    submit(page, live_server, big)
+    data = result(page)
+    assert data["files"]["file"][0]["size"] == 23 * MiB
+    assert len(puts) == 5
+    assert sha256(dev_storage / Document.objects.get().file.name) == sha256(big)
+
+
+def test_md5_matches_python(page, live_server, dev_storage):
+    page.goto(live_server.url + "/upload/")
+    lengths = [0, 1, 55, 56, 57, 63, 64, 65, 127, 128, 1000, 1_000_003]
+    digests = page.evaluate(
+        """async (lengths) => {
+            const { md5 } = await import("/static/s3file/js/md5.js");
+            return lengths.map((n) => md5(Uint8Array.from({ length: n }, (_, i) => i * 7 % 256)
+                .buffer));
+        }""",
+        lengths,
+    )
+    import base64
+
+    expected = [
+        base64.b64encode(hashlib.md5(bytes(i * 7 % 256 for i in range(n))).digest()).decode()
+        for n in lengths
+    ]
+    assert digests == expected
+    assert json.dumps(digests)
