@@ -163,3 +163,21 @@ def test_s3_down_shows_the_error_by_its_field_keeps_the_form_and_retry_works(
     bucket = stoppable_s3.server.client()
     keys = [o["Key"] for o in bucket.list_objects_v2(Bucket="admin-flaky")["Contents"]]
     assert sorted(keys) == ["reports/attachments/cover.png", "reports/documents/notes.txt"]
+
+
+def test_an_expired_form_offers_a_reload(admin_page, s3, settings, files):
+    settings.S3FILE_EXPIRES = 1
+    page = admin_page
+    open_add_form(page)
+    page.set_input_files("#id_document", files / "notes.txt")
+    page.wait_for_timeout(2500)  # the rendered upload policy expires meanwhile
+
+    page.click("input[name=_save]")
+    errors = field_errors(page, "document")
+    errors.wait_for()
+    assert events(page, "error")[-1]["code"] == "expired"
+    assert "This form has expired. Reload the page" in errors.text_content()
+    with page.expect_navigation():
+        errors.locator("button", has_text="Reload the page").click()
+    assert page.locator("ul.s3file-errors").count() == 0
+    assert s3.keys() == []

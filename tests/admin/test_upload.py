@@ -10,11 +10,7 @@ from tests.admin.conftest import png
 from tests.adminapp.models import Report
 from tests.browser.conftest import events
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.s3,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -23,6 +19,7 @@ def write(path: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.s3
 def test_add_with_both_files_and_two_inline_rows_lands_at_upload_to(
     admin_page, s3, s3_calls, tmp_path
 ):
@@ -93,6 +90,7 @@ def test_add_with_both_files_and_two_inline_rows_lands_at_upload_to(
     assert page.locator("#cover-clear_id").is_visible()
 
 
+@pytest.mark.s3
 def test_rows_added_with_add_another_keep_same_named_files_apart(admin_page, s3, tmp_path):
     # Added rows are clones of one rendered form, so they share its signed upload folder.
     page = admin_page
@@ -107,10 +105,50 @@ def test_rows_added_with_add_another_keep_same_named_files_apart(admin_page, s3,
     page.fill("#id_attachments-1-note", "first")
     page.set_input_files("#id_attachments-2-file", second)
     page.fill("#id_attachments-2-note", "second")
-    page.click("input[name=_save]")
+    page.click("input[name=_addanother]")
     page.wait_for_selector(".messagelist .success")
+    assert page.url.endswith("/admin/adminapp/report/add/")  # the button kept its meaning
 
     attachments = Report.objects.get().attachments.all()
     contents = {a.note: s3.read(a.file.name) for a in attachments}
     assert contents == {"first": first.read_bytes(), "second": second.read_bytes()}
     assert not s3.keys("tmp/")
+
+
+@pytest.mark.s3
+def test_an_actions_intermediate_form_uploads_directly_too(admin_page, s3, s3_calls, tmp_path):
+    page = admin_page
+    report = Report.objects.create(title="A", document="x.txt")
+    memo = write(tmp_path / "memo.txt", b"for the report")
+    page.goto(page.admin_url + "adminapp/report/")
+    page.check(f"input[name=_selected_action][value='{report.pk}']")
+    page.select_option("select[name=action]", "attach_file")
+    page.click("button[name=index]")
+    page.set_input_files("#id_file", memo)
+    page.fill("#id_note", "memo")
+    s3_calls.clear()
+    page.click("input[name=apply]")
+    message = page.locator(".messagelist li")
+
+    assert message.text_content() == "Attached memo.txt."
+    assert events(page, "done")
+    assert "PutObject" not in {call.operation for call in s3_calls}
+    attachment = report.attachments.get()
+    assert (attachment.file.name, attachment.note) == ("reports/attachments/memo.txt", "memo")
+    assert s3.read(attachment.file.name) == memo.read_bytes()
+    assert not s3.keys("tmp/")
+
+
+def test_add_through_the_dev_endpoint(admin_page, dev_storage, tmp_path):
+    page = admin_page
+    page.goto(page.admin_url + "adminapp/report/add/")
+    page.fill("#id_title", "Local")
+    page.set_input_files("#id_document", write(tmp_path / "notes.txt", b"local notes"))
+    page.set_input_files("#id_cover", write(tmp_path / "cover.png", png()))
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+
+    report = Report.objects.get()
+    assert (dev_storage / report.document.name).read_bytes() == b"local notes"
+    assert (dev_storage / report.cover.name).read_bytes() == png()
+    assert events(page, "done")

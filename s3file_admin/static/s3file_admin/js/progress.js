@@ -111,9 +111,14 @@ function onStart(event) {
   const box = status(form);
   Object.assign(box.querySelector("progress"), { max: total || 1, value: 0 });
   box.querySelector(".s3file-figures").textContent = figures(strings, 0, total);
-  show(form, "uploading");
   lock(form);
-  announce(form, fill(strings.uploading, { current: Math.min(1, files.length), count: files.length }));
+  if (files.length) {
+    show(form, "uploading");
+    announce(form, fill(strings.uploading, { current: 1, count: files.length }));
+  } else { // every file is in S3 from an earlier attempt: the form is submitted at once
+    show(form, "saving");
+    announce(form, strings.saving);
+  }
 }
 
 function upload(input) {
