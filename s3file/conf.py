@@ -31,6 +31,12 @@ DEFAULTS: dict[str, Any] = {
     "S3FILE_CONCURRENCY": 4,
     # S3OptimizedUploadStorage deletes the temporary object after its server-side copy.
     "S3FILE_DELETE_TEMP_FILES": True,
+    # Origins the bucket's CORS rule allows (s3file_bucket command); None: derived from
+    # CSRF_TRUSTED_ORIGINS and ALLOWED_HOSTS.
+    "S3FILE_CORS_ORIGINS": None,
+    # Days after which the bucket's lifecycle rule expires abandoned uploads and aborts
+    # unfinished multipart uploads (s3file_bucket command).
+    "S3FILE_EXPIRE_DAYS": 2,
     # Path (under the script prefix) where the middleware serves the dev S3 endpoint.
     "S3FILE_ENDPOINT_PATH": "__s3file__/",
 }

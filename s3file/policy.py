@@ -51,11 +51,16 @@ def storage_kind(storage: Storage | None = None) -> Literal["s3", "dev"] | None:
     return None
 
 
+def upload_prefix(storage: Storage) -> str:
+    """Where browsers upload, as a key prefix ending in "/" (with the S3 location)."""
+    path = conf.get("S3FILE_UPLOAD_PATH").strip("/")
+    location = getattr(storage, "location", "") if storage_kind(storage) == "s3" else ""
+    return posixpath.join(location.strip("/"), path) + "/" if location else path + "/"
+
+
 def new_folder(storage: Storage) -> str:
     """A fresh upload folder for one rendered input, as a full key (with the S3 location)."""
-    name = posixpath.join(conf.get("S3FILE_UPLOAD_PATH").strip("/"), uuid.uuid4().hex)
-    location = getattr(storage, "location", "") if storage_kind(storage) == "s3" else ""
-    return posixpath.join(location.strip("/"), name) if location else name
+    return upload_prefix(storage) + uuid.uuid4().hex
 
 
 def storage_name(storage: Storage, key: str) -> str:

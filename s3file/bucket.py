@@ -1,0 +1,163 @@
+"""The bucket set-up direct uploads need: a CORS rule and a lifecycle rule, both ours by ID."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from . import conf
+from .policy import upload_prefix
+
+CORS_RULE_ID = "s3file-direct-upload"
+LIFECYCLE_RULE_ID = "s3file-expire-uploads"
+
+
+def cors_origins() -> list[str]:
+    """``S3FILE_CORS_ORIGINS``, or the origins ``CSRF_TRUSTED_ORIGINS`` and ``ALLOWED_HOSTS``
+    name (hosts as https://, a leading-dot host as one wildcard subdomain)."""
+    if (origins := conf.get("S3FILE_CORS_ORIGINS")) is not None:
+        return sorted(set(origins))
+    found = {origin.rstrip("/") for origin in settings.CSRF_TRUSTED_ORIGINS}
+    for host in settings.ALLOWED_HOSTS:
+        if host == "*":
+            continue
+        if host.startswith("."):
+            found |= {f"https://{host[1:]}", f"https://*{host}"}
+        else:
+            found.add(f"https://{host}")
+    if not found:
+        raise ImproperlyConfigured(
+            "s3file: no origin to allow; set S3FILE_CORS_ORIGINS (e.g. ['https://example.com'])."
+        )
+    return sorted(found)
+
+
+def cors_rule(origins: list[str]) -> dict[str, Any]:
+    return {
+        "ID": CORS_RULE_ID,
+        "AllowedHeaders": ["*"],
+        "AllowedMethods": ["POST", "PUT"],  # presigned POSTs; parts of multipart uploads
+        "AllowedOrigins": origins,
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 3000,
+    }
+
+
+def lifecycle_rule(storage: Any, days: int) -> dict[str, Any]:
+    return {
+        "ID": LIFECYCLE_RULE_ID,
+        "Status": "Enabled",
+        "Filter": {"Prefix": upload_prefix(storage)},
+        "Expiration": {"Days": days},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
+    }
+
+
+def cors_allows(rules: list[dict], origin: str, method: str) -> bool:
+    """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
+
+    def matches(pattern: str) -> bool:
+        if "*" not in pattern:
+            return pattern == origin
+        head, tail = pattern.split("*", 1)
+        return origin.startswith(head) and origin.endswith(tail)
+
+    return any(
+        method in rule.get("AllowedMethods", [])
+        and any(matches(p) for p in rule.get("AllowedOrigins", []))
+        and "*" in rule.get("AllowedHeaders", [])
+        and "ETag" in rule.get("ExposeHeaders", [])
+        for rule in rules
+    )
+
+
+class BucketSetup:
+    """Compare the bucket's CORS and lifecycle configuration with what direct uploads need,
+    and merge ours in: rules are ours by ID, and others are never changed or removed."""
+
+    def __init__(self, storage: Any, origins: list[str], days: int) -> None:
+        self.client = storage.connection.meta.client
+        self.bucket = storage.bucket_name
+        self.origins, self.days = origins, days
+        self.wanted_cors = cors_rule(origins)
+        self.wanted_lifecycle = lifecycle_rule(storage, days)
+
+    def _get(self, operation: str, key: str, missing: str) -> list[dict]:
+        from botocore.exceptions import ClientError
+
+        try:
+            return getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
+        except ClientError as e:
+            if e.response["Error"]["Code"] == missing:
+                return []
+            raise
+
+    def cors_rules(self) -> list[dict]:
+        return self._get("get_bucket_cors", "CORSRules", "NoSuchCORSConfiguration")
+
+    def lifecycle_rules(self) -> list[dict]:
+        return self._get(
+            "get_bucket_lifecycle_configuration", "Rules", "NoSuchLifecycleConfiguration"
+        )
+
+    def problems(self) -> list[str]:
+        """What is missing, in words; empty when the bucket is ready."""
+        found = []
+        rules = self.cors_rules()
+        for origin in self.origins:
+            for method in ("POST", "PUT"):
+                if not cors_allows(rules, origin, method):
+                    found.append(f"CORS: {method} from {origin} is not allowed (or ETag hidden).")
+        prefix = self.wanted_lifecycle["Filter"]["Prefix"]
+        covering = [
+            rule
+            for rule in self.lifecycle_rules()
+            if rule.get("Status") == "Enabled"
+            and prefix.startswith(rule.get("Filter", {}).get("Prefix", rule.get("Prefix", "")))
+        ]
+        if not any(r.get("Expiration", {}).get("Days", 10**9) <= self.days for r in covering):
+            found.append(f"Lifecycle: objects under {prefix} do not expire in {self.days} days.")
+        if not any(
+            r.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation", 10**9)
+            <= self.days
+            for r in covering
+        ):
+            found.append(
+                f"Lifecycle: unfinished multipart uploads under {prefix} are not aborted "
+                f"in {self.days} days."
+            )
+        return found
+
+    def apply(self) -> list[str]:
+        """Write our two rules where they differ; return what changed, in words."""
+        changed = []
+        cors = self.cors_rules()
+        merged = [r for r in cors if r.get("ID") != CORS_RULE_ID] + [self.wanted_cors]
+        if not _same(cors, merged):
+            self.client.put_bucket_cors(
+                Bucket=self.bucket, CORSConfiguration={"CORSRules": merged}
+            )
+            changed.append(f"CORS rule {CORS_RULE_ID} written.")
+        lifecycle = self.lifecycle_rules()
+        merged = [r for r in lifecycle if r.get("ID") != LIFECYCLE_RULE_ID]
+        merged.append(self.wanted_lifecycle)
+        if not _same(lifecycle, merged):
+            self.client.put_bucket_lifecycle_configuration(
+                Bucket=self.bucket, LifecycleConfiguration={"Rules": merged}
+            )
+            changed.append(f"Lifecycle rule {LIFECYCLE_RULE_ID} written.")
+        return changed
+
+
+def _same(current: list[dict], wanted: list[dict]) -> bool:
+    """Equal as far as ``wanted`` says (servers add defaults such as MaxAgeSeconds 0)."""
+
+    def by_id(rules: list[dict]) -> dict:
+        return {rule.get("ID", repr(sorted(rule.items()))): rule for rule in rules}
+
+    have, want = by_id(current), by_id(wanted)
+    return have.keys() == want.keys() and all(
+        all(have[i].get(k) == v for k, v in rule.items()) for i, rule in want.items()
+    )
