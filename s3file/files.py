@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import logging
 import mimetypes
 import posixpath
 from functools import cached_property
@@ -21,6 +22,12 @@ MISSING = _(
     "The uploaded file “%(name)s” is no longer in storage (it may have expired). "
     "Please choose it again."
 )
+
+UNAVAILABLE = _(
+    "The storage server could not be reached to check “%(name)s”. Nothing was saved: "
+    "please submit the form again in a moment."
+)
+logger = logging.getLogger("s3file")
 
 
 class RangedS3Reader(io.RawIOBase):
@@ -94,7 +101,7 @@ class S3UploadedFile(UploadedFile):
     @cached_property
     def _head(self) -> dict[str, Any]:
         if storage_kind(self.storage) == "s3":
-            from botocore.exceptions import ClientError
+            from botocore.exceptions import BotoCoreError, ClientError
 
             try:
                 head = self.storage.connection.meta.client.head_object(
@@ -103,7 +110,9 @@ class S3UploadedFile(UploadedFile):
             except ClientError as e:
                 if e.response["ResponseMetadata"]["HTTPStatusCode"] in (403, 404):
                     raise self._missing() from e
-                raise
+                raise self._unavailable() from e
+            except BotoCoreError as e:  # no connection, a timeout: S3 is away, not the file
+                raise self._unavailable() from e
             return {"size": head["ContentLength"], "content_type": head.get("ContentType")}
         try:
             size = self.storage.size(self.storage_name)
@@ -132,6 +141,10 @@ class S3UploadedFile(UploadedFile):
             digest.update(chunk)
         self.seek(0)
         return digest.hexdigest()
+
+    def _unavailable(self) -> ValidationError:
+        logger.warning("Storage unavailable while checking %r", self.key, exc_info=True)
+        return ValidationError(UNAVAILABLE, code="unavailable", params={"name": self.name})
 
     def _missing(self) -> ValidationError:
         return ValidationError(MISSING, code="missing", params={"name": self.name})

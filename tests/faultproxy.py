@@ -33,6 +33,8 @@ class FaultProxy:
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.faults: dict[int, list[str]] = {}
+        #: While True, every connection is closed at once, as if S3 were gone.
+        self.down = False
         self.log: list[tuple[str, int | None, str]] = []  # method, part number, outcome
         self.attempts: dict[int, int] = defaultdict(int)
         proxy = self
@@ -55,6 +57,9 @@ class FaultProxy:
         self.server.server_close()
 
     def serve(self, client: socket.socket) -> None:
+        if self.down:
+            client.shutdown(socket.SHUT_RDWR)
+            return
         head = b""
         while b"\r\n\r\n" not in head:
             chunk = client.recv(65536)

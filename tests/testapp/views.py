@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django import forms
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -69,3 +71,24 @@ async def describe_async(request: HttpRequest) -> HttpResponse:
     from asgiref.sync import sync_to_async
 
     return JsonResponse(await sync_to_async(describe)(request))
+
+
+class StoreForm(forms.Form):
+    file = forms.FileField()
+
+
+def store(request: HttpRequest) -> HttpResponse:
+    """Save the posted file to the default storage, as a form view of a real site would."""
+    form = StoreForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    upload = form.cleaned_data["file"]
+    return JsonResponse({"saved": default_storage.save(f"stored/{upload.name}", upload)})
+
+
+@csrf_exempt
+def keys(request: HttpRequest) -> HttpResponse:
+    """The S3 keys behind request.FILES, without touching storage."""
+    return JsonResponse(
+        {field: [f.key for f in request.FILES.getlist(field)] for field in request.FILES}
+    )
