@@ -1,0 +1,149 @@
+"""``python -m benchmarks`` (``make bench``): run the benchmarks, print and write the results.
+
+Writes ``benchmarks/results.md`` and ``benchmarks/results.json``. A run of some benchmarks only
+(``--only``) replaces their sections and keeps the others' latest results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import report
+from .common import Context, log
+
+BENCHMARKS = {
+    "appserver": "1. app-server cost per upload, classic against direct (1, 64, 512 MiB)",
+    "move": "2. post-upload move of a 512 MiB object: ours, S3Boto3Storage, one copy_object",
+    "browser": "3. Chromium upload throughput of 1 GiB: POST, multipart x1/x4/x8, curl ceiling",
+    "overhead": "4. S3FileMiddleware overhead on requests without files (in-process)",
+}
+HERE = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmarks of django-s3file against real SeaweedFS, Django and Chromium. "
+        "A full run takes about 10 minutes, --quick about 2.",
+        epilog="Benchmarks: " + "; ".join(f"{name}: {text}" for name, text in BENCHMARKS.items()),
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(BENCHMARKS),
+        metavar="NAME",
+        help="run this benchmark only (repeatable): " + ", ".join(BENCHMARKS),
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes and fewer runs (1 and 64 MiB, a 64 MiB move, a 128 MiB browser "
+        "upload, 2 runs): a smoke run in under 2 minutes, not figures to publish",
+    )
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 2)")
+    parser.add_argument(
+        "--sizes", help="app-server file sizes in MiB, comma-separated (default 1,64,512)"
+    )
+    parser.add_argument("--move-size", type=int, help="move benchmark object in MiB (512)")
+    parser.add_argument("--browser-size", type=int, help="browser upload in MiB (1024)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="where results.md and results.json go (default: benchmarks/)",
+    )
+    parser.add_argument("--no-write", action="store_true", help="print the results, write no file")
+    return parser.parse_args(argv)
+
+
+def context(args: argparse.Namespace, work_dir: Path) -> Context:
+    ctx = Context(work_dir=work_dir)
+    if args.quick:
+        ctx.quick = True
+        ctx.runs = ctx.browser_runs = 2
+        ctx.sizes = [1, 64]
+        ctx.move_size = 64
+        ctx.browser_size = 128
+        ctx.rounds, ctx.batch = 4, 100
+    if args.runs:
+        ctx.runs = ctx.browser_runs = args.runs
+    if args.sizes:
+        ctx.sizes = [int(size) for size in args.sizes.split(",")]
+    if args.move_size:
+        ctx.move_size = args.move_size
+    if args.browser_size:
+        ctx.browser_size = args.browser_size
+    return ctx
+
+
+def render(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    parts = [
+        "# django-s3file benchmarks",
+        "",
+        f"Written by `{results['command']}` on {results['finished']}.",
+        "",
+        f"Machine: {machine['cpus']} × {machine['cpu']}, {machine['memory_gib']} GiB RAM, "
+        f"load average {', '.join(map(str, machine['load_average']))} at the start "
+        "(a shared machine: other jobs ran alongside), Linux "
+        f"{machine['kernel']}, Python {machine['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in machine["versions"].items())
+        + ".",
+        "",
+        "Every figure is a median of runs made side by side in this run; compare the ratios, "
+        "not the seconds, across machines or runs. No benchmark is a test.",
+    ]
+    for name in BENCHMARKS:
+        if name in results["benchmarks"]:
+            section = results["benchmarks"][name]
+            module = importlib.import_module(f"benchmarks.{name}")
+            note = " (quick run)" if section.get("quick") else ""
+            parts += ["", module.render(section).rstrip(), ""]
+            parts.append(f"*Ran {section['finished']}{note}, in {section['seconds']:.0f} s.*")
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    import django
+
+    django.setup()
+    names = args.only or list(BENCHMARKS)
+    results = report.load(args.out)
+    results.setdefault("benchmarks", {})
+    results["machine"] = report.machine()
+    results["command"] = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+    with tempfile.TemporaryDirectory(prefix="s3file-bench-") as work:
+        ctx = context(args, Path(work))
+        for name in names:
+            log(f"{name}: {BENCHMARKS[name]}")
+            module = importlib.import_module(f"benchmarks.{name}")
+            start = time.monotonic()
+            section = module.run(ctx)
+            section["seconds"] = time.monotonic() - start
+            section["quick"] = ctx.quick
+            section["finished"] = now()
+            results["benchmarks"][name] = section
+    results["finished"] = now()
+    markdown = render(results)
+    print(markdown)
+    if not args.no_write:
+        report.write(args.out, results, markdown)
+        log(f"wrote {args.out / 'results.md'} and {args.out / 'results.json'}")
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+if __name__ == "__main__":
+    main()

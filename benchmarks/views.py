@@ -1,0 +1,49 @@
+"""The views the benchmarks request: a form with one file, and an ordinary form without."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+
+class UploadForm(forms.Form):
+    title = forms.CharField(max_length=100)
+    file = forms.FileField()
+
+
+class PlainForm(forms.Form):
+    title = forms.CharField(max_length=100)
+    body = forms.CharField(widget=forms.Textarea, required=False)
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    """The form, and what a view does with it: validate, then save the file to storage.
+
+    ``?read=N``: first read N bytes of the file (as a type sniffer would), then save.
+    ``?save=0``: validate only (the browser benchmark measures the upload, not the move).
+    The file is saved with ``default_storage.save``, what ``FieldFile.save`` does for a model.
+    """
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return render(request, "benchmarks/upload.html", {"form": form})
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    upload = form.cleaned_data["file"]
+    head = upload.read(int(request.GET["read"])) if "read" in request.GET else b""
+    name = None
+    if request.GET.get("save") != "0":
+        name = default_storage.save(f"uploads/{upload.name}", upload)
+    return JsonResponse({"name": name, "size": upload.size, "read": len(head)})
+
+
+def plain(request: HttpRequest) -> HttpResponse:
+    form = PlainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return JsonResponse(form.cleaned_data)
+    return render(request, "benchmarks/plain.html", {"form": form})
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
