@@ -154,10 +154,16 @@ def port_free(port: int) -> bool:
 
 
 def start_seaweedfs(sandbox: Sandbox) -> SeaweedFS:
-    """Start SeaweedFS, its data in ``var_dir/s3``, with the bucket (and its CORS rules)."""
+    """Start SeaweedFS, its data in ``var_dir/s3``, with the bucket.
+
+    The bucket's CORS and lifecycle rules are left to ``manage.py s3file_bucket --apply``
+    (``set_up`` runs it), as for a real bucket.
+    """
     print(f"Starting SeaweedFS on 127.0.0.1:{sandbox.s3_port}...", flush=True)
     server = SeaweedFS(sandbox.var_dir / "s3", s3_port=sandbox.s3_port).start()
-    server.create_bucket(SEAWEEDFS_BUCKET)
+    client = server.client()
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(Bucket=SEAWEEDFS_BUCKET)
     return server
 
 

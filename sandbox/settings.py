@@ -155,6 +155,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# s3file: the defaults, but for the origins `manage.py s3file_bucket` lets POST to the bucket
+# (derived from ALLOWED_HOSTS otherwise, which is "*" here).
+S3FILE_CORS_ORIGINS = [f"http://127.0.0.1:{PORT}", f"http://localhost:{PORT}"]
+
 # Wagtail
 WAGTAIL_SITE_NAME = "django-s3file sandbox"
 WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{PORT}"

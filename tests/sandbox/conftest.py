@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sandbox import SEAWEEDFS_BUCKET
 from sandbox.run import Sandbox, set_up, start_server, stop_server, wait_until_up
 from tests.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY, SeaweedFS
 
@@ -57,7 +60,7 @@ def filesystem_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run
 @dataclass
 class SandboxBucket:
     name: str
-    client: object
+    client: Any
 
     def keys(self, prefix: str = "") -> list[str]:
         listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
@@ -68,19 +71,37 @@ class SandboxBucket:
 
 
 @pytest.fixture(scope="module")
-def s3_sandbox(
+def seaweedfs_sandbox(
     tmp_path_factory: pytest.TempPathFactory, s3_server: SeaweedFS
 ) -> Iterator[tuple[RunningSandbox, SandboxBucket]]:
-    """The sandbox in its ``s3`` mode, on a new bucket of the session's SeaweedFS."""
-    bucket = f"sandbox-{uuid.uuid4().hex[:12]}"
-    s3_server.create_bucket(bucket)
-    aws = {
-        "AWS_STORAGE_BUCKET_NAME": bucket,
-        "AWS_S3_ENDPOINT_URL": s3_server.endpoint_url,
-        "AWS_S3_REGION_NAME": REGION,
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_S3_ADDRESSING_STYLE": "path",
-    }
-    with running_sandbox(tmp_path_factory.mktemp("sandbox-s3"), "s3", **aws) as running:
-        yield running, SandboxBucket(bucket, s3_server.client())
+    """The sandbox in its default mode, with the session's SeaweedFS as the embedded one.
+
+    The bucket starts bare, as ``run.py`` creates it: the set-up must give it its CORS rule,
+    or the browser could not upload.
+    """
+    client = s3_server.client()
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(Bucket=SEAWEEDFS_BUCKET)
+    var_dir = tmp_path_factory.mktemp("sandbox-seaweedfs")
+    port = str(s3_server.s3_port)
+    with running_sandbox(var_dir, "seaweedfs", SANDBOX_S3_PORT=port) as running:
+        yield running, SandboxBucket(SEAWEEDFS_BUCKET, client)
+
+
+@pytest.fixture
+def s3_env(tmp_path: Path, s3_server: SeaweedFS) -> tuple[dict[str, str], SandboxBucket]:
+    """The ``s3`` mode's environment for a new, bare bucket of the session's SeaweedFS."""
+    name = f"sandbox-{uuid.uuid4().hex[:12]}"
+    client = s3_server.client()
+    client.create_bucket(Bucket=name)
+    sandbox = Sandbox(mode="s3", var_dir=tmp_path, port=free_port())
+    env = {k: v for k, v in sandbox.env().items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_STORAGE_BUCKET_NAME=name,
+        AWS_S3_ENDPOINT_URL=s3_server.endpoint_url,
+        AWS_S3_REGION_NAME=REGION,
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_S3_ADDRESSING_STYLE="path",
+    )
+    return env, SandboxBucket(name, client)

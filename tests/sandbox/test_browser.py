@@ -30,9 +30,9 @@ def cells(page: Page, table: str) -> list[list[str]]:
 
 
 def test_logged_in_user_uploads_through_the_demo_form(
-    page: Page, s3_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
 ) -> None:
-    sandbox, bucket = s3_sandbox
+    sandbox, bucket = seaweedfs_sandbox
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(3 * MB))
     notes = [tmp_path / "note-a.txt", tmp_path / "note-b.txt"]
@@ -61,6 +61,9 @@ def test_logged_in_user_uploads_through_the_demo_form(
     assert bucket.read(saved[2]) == b"the second note"
     assert bucket.keys("tmp/") == []  # moved into place by server-side copies
     expect(page.locator("#result")).to_contain_text("Quarterly figures")
+    # The bucket started bare: the set-up gave it the CORS rule the browser needed.
+    rules = bucket.client.get_bucket_cors(Bucket=bucket.name)["CORSRules"]
+    assert len(rules) == 1 and sandbox.url in rules[0]["AllowedOrigins"]
 
     # The log of the script's events, kept across the submit, and the progress bar.
     log = page.locator(".upload-log li")
@@ -71,9 +74,9 @@ def test_logged_in_user_uploads_through_the_demo_form(
 
 
 def test_admin_saves_a_report_with_files_uploaded_to_s3(
-    page: Page, s3_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
 ) -> None:
-    sandbox, bucket = s3_sandbox
+    sandbox, bucket = seaweedfs_sandbox
     (tmp_path / "cover.png").write_bytes(sample_png(320, 180))
     (tmp_path / "brief.txt").write_text("the brief")
     (tmp_path / "appendix.txt").write_text("an appendix")
@@ -94,9 +97,9 @@ def test_admin_saves_a_report_with_files_uploaded_to_s3(
 
 
 def test_wagtail_admin_edits_the_seeded_page_with_its_image_and_document(
-    page: Page, s3_sandbox: tuple[RunningSandbox, SandboxBucket]
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket]
 ) -> None:
-    sandbox, _ = s3_sandbox
+    sandbox, _ = seaweedfs_sandbox
     log_in(page, sandbox.url)
     page.goto(sandbox.url + "/cms/images/")
     expect(page.locator("main")).to_contain_text("Sandbox sample image")
