@@ -22,6 +22,7 @@ def messages() -> dict[str, str]:
         "uploading": gettext("Uploading {current} of {count}"),
         "saving": gettext("Saving…"),
         "waiting": gettext("Waiting"),
+        "retrying": gettext("Connection problem: trying again ({attempt})…"),
         "progress": gettext("Upload progress"),
         "ofTotal": gettext("{loaded} of {total}"),
         "cancel": gettext("Cancel upload"),

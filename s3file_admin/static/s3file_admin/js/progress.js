@@ -1,7 +1,8 @@
 /**
  * Upload progress in the admin: a bar per file (name, percentage, bytes), an overall bar
  * and an "Uploading n of m" status above the submit row, whose buttons are disabled while
- * files upload, and a button to cancel. Built from the core's s3file:* events.
+ * files upload, a note on a file whose part is being sent again, and a button to cancel.
+ * Built from the core's s3file:* events.
  */
 import { ADMIN_INPUT, fill, panel, percent, size, texts } from "./shared.js";
 
@@ -139,12 +140,24 @@ function onProgress(event) {
   const { file, fileLoaded, fileTotal, loaded, total } = event.detail;
   const row = current.rows.get(file);
   if (row) {
+    row.dataset.state = "uploading"; // a part sent again is on its way
     row.querySelector("progress").value = fileLoaded;
     row.querySelector(".s3file-figures").textContent = figures(strings, fileLoaded, fileTotal);
   }
   const box = status(form);
   box.querySelector("progress").value = loaded;
   box.querySelector(".s3file-figures").textContent = figures(strings, loaded, total);
+}
+
+/** A part of a large file failed and is sent again after a pause: say so on its row. */
+function onRetry(event) {
+  const [form, current] = upload(event.target);
+  const row = current?.rows.get(event.detail.file);
+  if (!row) return;
+  row.dataset.state = "retrying";
+  row.querySelector(".s3file-figures").textContent = fill(texts(form).retrying, {
+    attempt: event.detail.attempt,
+  });
 }
 
 function onFileDone(event) {
@@ -201,6 +214,7 @@ function onChange(event) {
 document.addEventListener("s3file:start", onStart);
 document.addEventListener("s3file:file-start", onFileStart);
 document.addEventListener("s3file:progress", onProgress);
+document.addEventListener("s3file:retry", onRetry);
 document.addEventListener("s3file:file-done", onFileDone);
 document.addEventListener("s3file:error", onError);
 document.addEventListener("s3file:cancelled", onCancelled);
