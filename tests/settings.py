@@ -21,6 +21,19 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "tests.testapp",
     "tests.adminapp",
+    # Before wagtail.images and wagtail.documents: its templates extend theirs.
+    "wagtail_s3file",
+    "wagtail.users",
+    "wagtail.sites",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "tests.wagtailapp",
 ]
 
 MIDDLEWARE = [
@@ -65,3 +78,6 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "loggers": {"django.security": {"handlers": ["null"], "propagate": False}},
 }
+
+WAGTAIL_SITE_NAME = "s3file tests"
+WAGTAILADMIN_BASE_URL = "http://localhost"

@@ -1,1 +1,1 @@
-"""Placeholder; its issue fills it."""
+"""Wagtail's image and document uploads, straight from the browser to S3."""

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 
@@ -15,4 +18,7 @@ urlpatterns = [
     path("temporary-files/", views.temporary_files),
     path("describe/", views.describe_view),
     path("describe-async/", csrf_exempt(views.describe_async)),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include(wagtail_urls)),  # Wagtail's pages: last, it takes every path
 ]

@@ -1,0 +1,121 @@
+"""A Wagtail site to upload into: its tree and collection, a signed-in editor, test files."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import random
+import threading
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image as PILImage
+
+from tests.browser.conftest import page  # noqa: F401  (the page that records s3file events)
+
+
+@pytest.fixture
+def wagtail_site(db: Any) -> Any:
+    """The home page of the default site; recreated, since transactional tests flush the rows
+    Wagtail's data migrations made."""
+    from wagtail.models import Collection, Locale, Page, Site
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
+    )
+    return home
+
+
+@pytest.fixture
+def editor(db: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("editor", "editor@example.com", "secret")
+
+
+@pytest.fixture
+def admin_page(page: Any, live_server: Any, editor: Any, wagtail_site: Any) -> Any:  # noqa: F811
+    """The browser page, signed in to Wagtail's admin as ``editor``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.admin_url = live_server.url + "/cms/"
+    return page
+
+
+@dataclass
+class BytesRead:
+    """Bytes this process read from S3 object bodies since the fixture started."""
+
+    total: int = 0
+
+
+@pytest.fixture
+def s3_bytes_read() -> Iterator[BytesRead]:
+    """Count the bytes read from every S3 GetObject body (the data still comes from S3)."""
+    from botocore.response import StreamingBody
+
+    counter = BytesRead()
+    lock = threading.Lock()
+    original = StreamingBody.read
+
+    def read(self: Any, amt: int | None = None) -> bytes:
+        data = original(self, amt)
+        with lock:
+            counter.total += len(data)
+        return data
+
+    StreamingBody.read = read  # type: ignore[method-assign]
+    try:
+        yield counter
+    finally:
+        StreamingBody.read = original  # type: ignore[method-assign]
+
+
+def image_bytes(width: int, height: int, seed: int = 0, format: str = "PNG") -> bytes:
+    """An image of noise (so it does not compress: its size is about width*height*3)."""
+    rng = random.Random(seed)
+    image = PILImage.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format)
+    return buffer.getvalue()
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def sha1(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def rendition(image: Any, spec: str, s3_calls: list) -> tuple[tuple[int, int], str]:
+    """Render ``image`` (its original read from S3); the rendition's size and name.
+
+    Wagtail never closes the SpooledTemporaryFile it renders into, and ``s3_calls`` keeps the
+    PutObject body: both go here, rather than with a ResourceWarning in a later test.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        made = image.get_rendition(spec)
+        result = (made.width, made.height), made.file.name
+        del made
+        s3_calls.clear()
+        gc.collect()
+    return result

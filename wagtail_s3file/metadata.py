@@ -1,0 +1,146 @@
+"""What Wagtail learns about an uploaded image or document, taken cheaply from S3.
+
+Wagtail reads an upload to validate it and to fill in ``width``, ``height``, ``file_size``
+and ``file_hash``. For a direct upload that would download the object into the web
+process, whole: ``WagtailImageField.to_python`` copies the upload into a ``BytesIO``, the
+hash streams it (twice for the multiple document upload), and Django re-reads the image
+header after the file is saved, when the uploaded object is already gone. ``install()``
+wraps those four methods so that, for a direct upload (``S3UploadedFile``) only:
+
+- validation and the dimensions read the image's header (with ranged GETs) where Willow's
+  ``get_size()`` would decode every pixel; the size is read once and remembered;
+- ``file_hash`` is ``S3UploadedFile.sha1``: the SHA-1 S3 verified when the browser sent it
+  (one HEAD), else computed by streaming the object once.
+
+``file_size`` needs no help: Wagtail asks the upload's ``size``, which is one HEAD.
+Anything that is not a direct upload goes to Wagtail's own code unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import willow
+from django.core.exceptions import ValidationError
+from django.forms.fields import FileField
+from PIL import Image as PILImage
+from wagtail.documents.models import AbstractDocument
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.models import AbstractImage, WagtailImageFieldFile
+
+from s3file.files import S3UploadedFile
+
+#: Attribute of an ``S3UploadedFile`` holding the image's (width, height) once known.
+DIMENSIONS = "_wagtail_s3file_dimensions"
+
+
+def direct_upload(file: Any) -> S3UploadedFile | None:
+    """The direct upload behind a model's not yet saved ``FieldFile`` (or itself), or None."""
+    if isinstance(file, S3UploadedFile):
+        return file
+    # Not ``file.file``: on a saved FieldFile that opens the stored object.
+    content = getattr(file, "_file", None)
+    return content if isinstance(content, S3UploadedFile) else None
+
+
+def header_size(upload: S3UploadedFile) -> tuple[int, int] | None:
+    """The image's (width, height) from its header, remembered on the upload; None if
+    Pillow cannot read it (SVG, say), for Willow to try."""
+    if DIMENSIONS not in upload.__dict__:
+        upload.seek(0)
+        try:
+            with PILImage.open(upload) as image:  # lazy: reads the header, decodes nothing
+                upload.__dict__[DIMENSIONS] = image.size
+        except PILImage.UnidentifiedImageError:
+            upload.__dict__[DIMENSIONS] = None
+        finally:
+            upload.seek(0)
+    return upload.__dict__[DIMENSIONS]
+
+
+class HeaderImage:
+    """Willow's image of an upload for Wagtail's checks, with the size and frame count
+    read from the header; everything else is Willow's."""
+
+    def __init__(self, image: Any, upload: S3UploadedFile) -> None:
+        self.image, self.upload = image, upload
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.image, name)
+
+    def get_size(self) -> tuple[int, int]:
+        return header_size(self.upload) or self.image.get_size()
+
+    def get_frame_count(self) -> int:
+        if header_size(self.upload) is None:
+            return self.image.get_frame_count()
+        self.upload.seek(0)
+        with PILImage.open(self.upload) as image:
+            # Animated GIFs are read through to count frames; other formats say it upfront.
+            return getattr(image, "n_frames", 1)
+
+
+def image_to_python(original: Callable, field: WagtailImageField, data: Any) -> Any:
+    """``WagtailImageField.to_python`` reading only the header of a direct upload."""
+    if not isinstance(data, S3UploadedFile):
+        return original(field, data)
+    upload = FileField.to_python(field, data)
+    if upload is None:
+        return None
+    # Wagtail's own steps for a TemporaryUploadedFile: Willow reads the file it is given.
+    try:
+        upload.image = HeaderImage(willow.Image.open(upload), upload)
+    except Exception as e:  # noqa: BLE001  (Wagtail's own catch: Willow raises anything)
+        raise ValidationError(field.error_messages["invalid_image"], code="invalid_image") from e
+    upload.seek(0)
+    field.check_image_file_size(upload)
+    field.check_image_file_format(upload)
+    field.check_image_pixel_size(upload)
+    upload.seek(0)
+    return upload
+
+
+def image_dimensions(original: Callable, field_file: WagtailImageFieldFile) -> Any:
+    """``get_image_dimensions`` reading a direct upload's header, once.
+
+    Django asks again right after saving the upload, when ``S3OptimizedUploadStorage`` has
+    moved the object away: the remembered size answers then.
+    """
+    upload = direct_upload(field_file)
+    if upload is None:
+        return original(field_file)
+    return header_size(upload) or original(field_file)
+
+
+def file_hash(original: Callable, instance: AbstractImage | AbstractDocument) -> None:
+    """``_set_file_hash`` taking a direct upload's SHA-1 from S3 (or one streamed pass)."""
+    upload = direct_upload(instance.file)
+    if upload is None:
+        original(instance)
+    else:
+        instance.file_hash = upload.sha1
+
+
+PATCHES: list[tuple[type, str, Callable]] = [
+    (WagtailImageField, "to_python", image_to_python),
+    (WagtailImageFieldFile, "get_image_dimensions", image_dimensions),
+    (AbstractImage, "_set_file_hash", file_hash),
+    (AbstractDocument, "_set_file_hash", file_hash),
+]
+
+
+def install() -> None:
+    """Wrap Wagtail's methods (see the module's docstring); a second call does nothing."""
+    for cls, name, wrapper in PATCHES:
+        original = cls.__dict__[name]
+        if getattr(original, "wagtail_s3file", False):
+            continue
+
+        def method(self: Any, *args: Any, _w: Callable = wrapper, _o: Callable = original) -> Any:
+            return _w(_o, self, *args)
+
+        functools.update_wrapper(method, original)
+        method.wagtail_s3file = True  # type: ignore[attr-defined]
+        setattr(cls, name, method)

@@ -1,0 +1,39 @@
+"""``{% s3file_multiple_upload %}``: what the multiple upload pages need to upload to S3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.forms.utils import flatatt
+
+from wagtail_s3file.widgets import DirectFileInput
+
+register = template.Library()
+
+
+@register.inclusion_tag("wagtail_s3file/multiple_upload.html")
+def s3file_multiple_upload(max_size: int | None = None, documents: bool = False) -> dict[str, Any]:
+    """The upload policy for the page's files (no ``accept``: Wagtail checks extensions
+    itself, and a browser may not know an allowed file's type), and the script.
+
+    Renders nothing when direct upload is off (another storage, no middleware), so the
+    page keeps Wagtail's own uploads.
+    """
+    widget = DirectFileInput(max_size=max_size)
+    if not widget.uploads_directly:
+        return {"attrs": ""}
+    attrs = widget.upload_attrs({})
+    extensions = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) if documents else None
+    if extensions:
+        # Wagtail's documents page does not check extensions before uploading; the
+        # message is Django's, which the document model raises for the same file.
+        extensions = [ext.lower() for ext in extensions]  # as FileExtensionValidator does
+        attrs["data-s3f-extensions"] = " ".join(extensions)
+        attrs["data-s3f-extension-message"] = FileExtensionValidator.message % {
+            "extension": "{extension}",
+            "allowed_extensions": ", ".join(extensions),
+        }
+    return {"attrs": flatatt(attrs)}
