@@ -59,8 +59,9 @@ function figures(strings, loaded, total) {
 
 /** Disable the form's submit buttons, remembering which were enabled. */
 function lock(form) {
-  for (const button of form.querySelectorAll("[type=submit]")) {
-    if (button.form === form && !button.disabled) {
+  // form.elements: <button> without a type too, and buttons outside with form="...".
+  for (const button of form.elements) {
+    if ((button.type === "submit" || button.type === "image") && !button.disabled) {
       button.disabled = true;
       button.dataset.s3fLocked = "";
     }
@@ -68,12 +69,17 @@ function lock(form) {
   for (const row of form.querySelectorAll(".submit-row")) row.classList.add("s3file-busy");
 }
 
-function unlock(root) {
-  for (const button of root.querySelectorAll("[data-s3f-locked]")) {
+function release(buttons, rows) {
+  for (const button of buttons) {
+    if (!("s3fLocked" in button.dataset)) continue;
     button.disabled = false;
     delete button.dataset.s3fLocked;
   }
-  for (const row of root.querySelectorAll(".submit-row")) row.classList.remove("s3file-busy");
+  for (const row of rows) row.classList.remove("s3file-busy");
+}
+
+function unlock(form) {
+  release(form.elements, form.querySelectorAll(".submit-row"));
 }
 
 function fileRow(file, strings) {
@@ -223,6 +229,6 @@ document.addEventListener("change", onChange);
 // Back to a page kept in the back/forward cache: it is no longer saving.
 window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
-  unlock(document);
+  release(document.querySelectorAll("[data-s3f-locked]"), document.querySelectorAll(".submit-row"));
   for (const box of document.querySelectorAll(".s3file-status")) box.hidden = true;
 });
