@@ -110,3 +110,12 @@ def test_strings_fill_every_placeholder_the_scripts_use():
     assert strings["ofTotal"] == "{loaded} of {total}"
     assert "{name}" in strings["preview"]
     assert strings["MB"] == "%s MB"
+
+
+def test_direct_upload_can_be_chosen_for_the_admin_alone(dev_storage, settings):
+    settings.S3FILE_REPLACE_WIDGETS = False
+    widget = S3AdminFileWidget(direct_upload=True)  # e.g. in formfield_overrides
+    attrs = widget.get_context("f", None, {"id": "id_f"})["widget"]["attrs"]
+    assert "data-s3f-url" in attrs and "data-s3f-admin" in attrs
+    assert all(tag in str(widget.media) for tag in [*SCRIPTS, STYLESHEET])
+    assert "data-s3f" not in S3AdminFileWidget().render("f", None)
