@@ -72,7 +72,7 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.sizes = [1, 64]
         ctx.move_size = 64
         ctx.browser_size = 128
-        ctx.rounds, ctx.batch = 4, 100
+        ctx.rounds, ctx.batch = 6, 50
     if args.runs:
         ctx.runs = ctx.browser_runs = args.runs
     if args.sizes:

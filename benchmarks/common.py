@@ -31,8 +31,8 @@ class Context:
     move_size: int = 512  # MiB
     browser_size: int = 1024  # MiB
     browser_runs: int = 3
-    rounds: int = 10  # middleware benchmark: interleaved rounds ...
-    batch: int = 200  # ... of this many requests per request kind and stack
+    rounds: int = 20  # middleware benchmark: interleaved rounds ...
+    batch: int = 100  # ... of this many requests per request kind and stack
     _files: dict[int, Path] = field(default_factory=dict)
 
     @property
