@@ -95,8 +95,17 @@ class S3UploadedFile(UploadedFile):
     def __init__(self, storage: Storage, key: str) -> None:
         self.storage, self.key = storage, key
         self.storage_name = storage_name(storage, key)
-        # The script puts each file at folder/<n>/<original name>.
+        self.bucket: str | None = getattr(storage, "bucket_name", None)
+        #: Whether the object is still the browser's upload (S3OptimizedUploadStorage
+        #: moves it on the first save, then points this file at its new place).
+        self.temporary = True
+        # The script puts each file at folder/<random>/<original name>.
         super().__init__(file=None, name=posixpath.basename(key), charset=None)
+
+    def moved_to(self, bucket: str, key: str) -> None:
+        """Follow the object to where a storage moved it; later saves copy from there."""
+        self.close()
+        self.bucket, self.key, self.temporary = bucket, key, False
 
     @cached_property
     def _head(self) -> dict[str, Any]:
@@ -105,7 +114,7 @@ class S3UploadedFile(UploadedFile):
 
             try:
                 head = self.storage.connection.meta.client.head_object(
-                    Bucket=self.storage.bucket_name, Key=self.key
+                    Bucket=self.bucket, Key=self.key
                 )
             except ClientError as e:
                 if e.response["ResponseMetadata"]["HTTPStatusCode"] in (403, 404):
@@ -129,7 +138,7 @@ class S3UploadedFile(UploadedFile):
 
             try:
                 head = self.storage.connection.meta.client.head_object(
-                    Bucket=self.storage.bucket_name, Key=self.key, ChecksumMode="ENABLED"
+                    Bucket=self.bucket, Key=self.key, ChecksumMode="ENABLED"
                 )
             except ClientError:
                 head = {}
@@ -170,10 +179,7 @@ class S3UploadedFile(UploadedFile):
         if self._file is None:
             if storage_kind(self.storage) == "s3":
                 raw = RangedS3Reader(
-                    self.storage.connection.meta.client,
-                    self.storage.bucket_name,
-                    self.key,
-                    self.size,
+                    self.storage.connection.meta.client, self.bucket, self.key, self.size
                 )
                 self._file = io.BufferedReader(raw, buffer_size=64 * 1024)
             else:

@@ -34,7 +34,8 @@ class S3OptimizedUploadStorage(S3Storage):
     object is copied server-side (boto3's managed copy: in parts above the transfer config's
     ``multipart_threshold``, so objects over 5 GB copy too) with the usual write parameters
     (ContentType, ACL, ``AWS_S3_OBJECT_PARAMETERS``), and the temporary object is deleted
-    unless ``S3FILE_DELETE_TEMP_FILES`` is False. Any other content is uploaded as usual.
+    unless ``S3FILE_DELETE_TEMP_FILES`` is False; saving the same upload again copies it from
+    where the first save put it. Any other content is uploaded as usual.
     """
 
     def _save(self, name: str, content: Any) -> str:
@@ -47,14 +48,16 @@ class S3OptimizedUploadStorage(S3Storage):
         if self.gzip and params["ContentType"] in self.gzip_content_types:
             return super()._save(name, content)  # compressing needs the bytes
         self.copy_object(source, key, params)
-        if conf.get("S3FILE_DELETE_TEMP_FILES"):
+        if source.temporary and conf.get("S3FILE_DELETE_TEMP_FILES"):
             self.delete_source(source)
+            # Saved again (one upload attached to several objects): copy from here.
+            source.moved_to(self.bucket_name, key)
         return cleaned_name
 
     def copy_object(self, source: S3UploadedFile, key: str, params: dict[str, Any]) -> None:
         """Copy ``source`` to ``key`` inside S3, replacing its metadata with ``params``."""
         client = self.connection.meta.client
-        copy_source = {"Bucket": source.storage.bucket_name, "Key": source.key}
+        copy_source = {"Bucket": source.bucket, "Key": source.key}
         if source.size < self.transfer_config.multipart_threshold:
             # One request; the managed copy below would first HEAD the source for its size.
             client.copy_object(
@@ -77,7 +80,7 @@ class S3OptimizedUploadStorage(S3Storage):
         """Delete the temporary upload; a failure only leaves it to the bucket's lifecycle rule."""
         try:
             source.storage.connection.meta.client.delete_object(
-                Bucket=source.storage.bucket_name, Key=source.key
+                Bucket=source.bucket, Key=source.key
             )
         except ClientError:
             logger.warning("Could not delete the temporary upload %r", source.key, exc_info=True)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 STYLESHEET = "s3file_admin/css/s3file_admin.css"
 # One module per concern; they share nothing but the DOM, data attributes and s3file events.
-SCRIPTS = ("progress", "errors", "preview", "keys")
+SCRIPTS = ("progress", "errors", "preview")
 
 
 def messages() -> dict[str, str]:

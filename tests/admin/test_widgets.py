@@ -19,7 +19,7 @@ SCRIPTS = [
     '<script src="/static/s3file/js/s3file.js" type="module"></script>',
     *(
         f'<script src="/static/s3file_admin/js/{name}.js" type="module"></script>'
-        for name in ("progress", "errors", "preview", "keys")
+        for name in ("progress", "errors", "preview")
     ),
 ]
 STYLESHEET = '<link href="/static/s3file_admin/css/s3file_admin.css" media="all" rel="stylesheet">'

@@ -212,3 +212,43 @@ def test_a_second_submit_while_uploading_is_ignored(page, live_server, s3, small
     result(page)
     assert len(events(page, "start")) == 1
     assert len(s3.keys()) == 1  # the copy of the one upload, temp object deleted
+
+
+def test_inputs_sharing_a_folder_keep_same_named_files_apart(page, live_server, s3, tmp_path):
+    """Admin "Add another" rows are clones of one rendered input: one folder for several."""
+    page.goto(live_server.url + "/upload/")
+    page.evaluate("""() => {
+        const [one, other] = document.querySelectorAll("input[type=file]");
+        other.dataset.s3fFields = one.dataset.s3fFields;
+        other.dataset.s3fSignature = one.dataset.s3fSignature;
+    }""")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "scan.pdf").write_bytes(b"first scan")
+    (tmp_path / "b" / "scan.pdf").write_bytes(b"second scan")
+    page.fill("input[name=title]", "T")
+    page.set_input_files("input[name=file]", tmp_path / "a" / "scan.pdf")
+    page.set_input_files("input[name=others]", tmp_path / "b" / "scan.pdf")
+    page.click("button[value=save]")
+    saved = result(page)["saved"]
+    assert sorted(s3.read(name) for name in saved) == [b"first scan", b"second scan"]
+
+
+def test_every_input_that_failed_shows_its_error(page, live_server, s3, small, tmp_path):
+    page.goto(live_server.url + "/upload/")
+    page.fill("input[name=title]", "T")
+    page.set_input_files("input[name=file]", small)
+    page.set_input_files("input[name=others]", make_file(tmp_path / "other.bin", 1000))
+    page.route(f"{s3.server.endpoint_url}/**", lambda route: route.abort("connectionreset"))
+    page.click("button[value=alt]")
+    page.wait_for_function("document.querySelectorAll('[data-s3f-errors]').length === 2")
+    assert {e["target"] for e in events(page, "error")} == {"file", "others"}
+    (start,) = events(page, "start")
+    assert start["submitter"] == {}  # a DOM element: present, but not serialisable
+    assert (
+        page.evaluate("""() => new Promise((resolve) => {
+        document.addEventListener("s3file:start", (e) => resolve(e.detail.submitter.value));
+        document.querySelector("button[value=alt]").click();
+    })""")
+        == "alt"
+    )

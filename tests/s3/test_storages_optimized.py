@@ -99,3 +99,15 @@ def test_gzip_content_is_compressed_through_python(s3, settings):
     upload = S3UploadedFile(storages["default"], "tmp/s3file/abc/0/a.css")
     storages["default"].save("a.css", upload)
     assert s3.head("a.css")["ContentEncoding"] == "gzip"
+
+
+def test_one_upload_saved_twice_is_copied_twice(s3, s3_calls):
+    s3.put(TEMP, b"shared attachment", "image/jpeg")
+    upload = S3UploadedFile(storages["default"], TEMP)
+    first = storages["default"].save("a/photo.jpg", upload)
+    second = storages["default"].save("b/photo.jpg", upload)
+    assert s3.keys() == [first, second]
+    assert s3.read(second) == b"shared attachment"
+    copies = [c.params["CopySource"]["Key"] for c in s3_calls if c.operation == "CopyObject"]
+    assert copies == [TEMP, first]
+    assert upload.read() == b"shared attachment"

@@ -39,22 +39,23 @@ export function s3Error(xhr) {
 
 /**
  * Run `worker` over `items`, at most `limit` at a time. After a failure no new item starts,
- * but those in flight finish (so a retry need not send them again); then it rejects.
+ * but those in flight finish (so a retry need not send them again); then it rejects with the
+ * first error, whose `all` lists every one.
  */
 export async function pool(items, limit, worker) {
   let next = 0;
-  let failure = null;
+  const failures = [];
   const run = async () => {
-    while (next < items.length && !failure) {
+    while (next < items.length && !failures.length) {
       try {
         await worker(items[next++]);
       } catch (error) {
-        failure ??= error;
+        failures.push(error);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  if (failure) throw failure;
+  if (failures.length) throw Object.assign(failures[0], { all: failures });
 }
 
 export function sleep(ms, signal) {

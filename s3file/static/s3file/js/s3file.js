@@ -106,14 +106,21 @@ async function postFile(input, file, key, signal, onProgress) {
   throw new UploadError(kind, text, xhr.status);
 }
 
+/** A subfolder of its own for each file: inputs cloned from one rendered input (admin
+ * "Add another" rows) share a folder, and two files may share a name. */
+function subfolder() {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 /**
- * Upload one file of `input` as `<folder>/<index>/<name>`: one presigned POST, or in parts
+ * Upload one file of `input` as `<folder>/<random>/<name>`: one presigned POST, or in parts
  * above the multipart threshold. Resolve to {key, token}; reject with a UploadError whose
- * message is for the user.
+ * message is for the user. (`index` is the file's place in the input's selection.)
  */
 export async function uploadFile(input, file, index, signal, onProgress, onRetry = () => {}) {
   const fields = JSON.parse(input.dataset.s3fFields);
-  const key = fields.key.replace("${filename}", `${index}/${safeName(file.name)}`);
+  const key = fields.key.replace("${filename}", `${subfolder()}/${safeName(file.name)}`);
   const threshold = JSON.parse(input.dataset.s3fMultipart || "{}").threshold;
   try {
     if (threshold && file.size > threshold) {
@@ -156,7 +163,12 @@ async function uploadAll(form, inputs, submitter) {
       const error = checkFile(job.input, job.file);
       if (error) throw Object.assign(error, { input: job.input, file: job.file });
     }
-    emit(form, "start", { files: jobs.map((job) => job.file), total });
+    emit(form, "start", {
+      files: jobs.map((job) => job.file),
+      uploads: jobs.map(({ input, file }) => ({ input, file })),
+      total,
+      submitter,
+    });
     await pool(jobs, Number(inputs[0].dataset.s3fConcurrency) || 4, async (job) => {
       const { input, file, index } = job;
       const progress = (bytes) => {
@@ -190,10 +202,17 @@ async function uploadAll(form, inputs, submitter) {
   if (failed?.code === "aborted") {
     emit(form, "cancelled", {});
   } else if (failed) {
-    if (failed.code === "too-large" || failed.code === "type") {
-      failed.input.setCustomValidity(failed.message);
+    // One error per input (the first of its files), for every input that failed.
+    const byInput = new Map();
+    for (const error of failed.all ?? [failed]) {
+      if (error.code !== "aborted" && !byInput.has(error.input)) byInput.set(error.input, error);
     }
-    showError(failed.input, failed);
+    for (const [input, error] of byInput) {
+      if (error.code === "too-large" || error.code === "type") {
+        input.setCustomValidity(error.message);
+      }
+      showError(input, error);
+    }
   } else {
     emit(form, "done", { keys: inputs.flatMap((input) => state(input).keys) });
     submit(form, inputs, submitter);
