@@ -19,6 +19,21 @@ from PIL import Image as PILImage
 from tests.browser.conftest import page  # noqa: F401  (the page that records s3file events)
 
 
+@pytest.fixture(autouse=True)
+def rendered_files(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let go of the files Wagtail renders thumbnails into here, not in a later test.
+
+    Wagtail never closes the SpooledTemporaryFile of a rendition, and ``s3_calls`` keeps the
+    PutObject body that wraps it: freed later, it would warn (an error here) elsewhere.
+    """
+    calls = request.getfixturevalue("s3_calls") if "s3_calls" in request.fixturenames else []
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        calls.clear()
+        gc.collect()
+
+
 @pytest.fixture
 def wagtail_site(db: Any) -> Any:
     """The home page of the default site; recreated, since transactional tests flush the rows
@@ -105,17 +120,13 @@ def sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
-def rendition(image: Any, spec: str, s3_calls: list) -> tuple[tuple[int, int], str]:
-    """Render ``image`` (its original read from S3); the rendition's size and name.
-
-    Wagtail never closes the SpooledTemporaryFile it renders into, and ``s3_calls`` keeps the
-    PutObject body: both go here, rather than with a ResourceWarning in a later test.
-    """
+def rendition(image: Any, spec: str) -> tuple[tuple[int, int], str]:
+    """Render ``image`` (its original read from S3); the rendition's size and name."""
     with warnings.catch_warnings():
+        # Wagtail never closes the SpooledTemporaryFile it renders into (see rendered_files).
         warnings.simplefilter("ignore", ResourceWarning)
         made = image.get_rendition(spec)
         result = (made.width, made.height), made.file.name
         del made
-        s3_calls.clear()
         gc.collect()
     return result

@@ -6,6 +6,7 @@
  * Listeners sit on the window, so forms loaded later (chooser modals) work too.
  */
 
+const INPUT = "input[type=file][data-s3f-url]";
 const bars = new WeakMap(); // input -> its progress bar
 
 function bar(input) {
@@ -72,30 +73,42 @@ function showError(event) {
 /** Give back the "Uploading…" buttons (w-progress) of a form whose upload stopped. */
 function stopProgressButtons(form) {
   const attribute = "data-w-progress-loading-value";
-  form?.querySelectorAll(`[${attribute}~="true"]`).forEach((button) => {
-    button.removeAttribute(attribute);
+  // After the button's own timer: a refusal before uploading comes in the click's task.
+  setTimeout(() => {
+    form?.querySelectorAll(`[${attribute}~="true"]`).forEach((button) => {
+      button.removeAttribute(attribute);
+    });
   });
 }
 
-window.addEventListener("s3file:file-start", (event) => {
+/** Only inputs s3file.js uploads from: the multiple upload pages show progress their own way. */
+function on(type, listener, options) {
+  window.addEventListener(
+    type,
+    (event) => {
+      if (event.target.matches?.(INPUT)) listener(event);
+    },
+    options,
+  );
+}
+
+on("s3file:file-start", (event) => {
   clearError(event.target);
   show(event.target, 0);
 });
-window.addEventListener("s3file:progress", (event) => {
+on("s3file:progress", (event) => {
   const { fileLoaded, fileTotal } = event.detail;
   show(event.target, fileTotal ? fileLoaded / fileTotal : 1);
 });
-window.addEventListener("s3file:error", showError);
+on("s3file:error", showError);
 window.addEventListener("s3file:cancelled", (event) => stopProgressButtons(event.target));
 // A new choice clears the last one's bar and error. "input" comes before "change", on which
 // the core checks the new files (and may report an error that must stay).
-window.addEventListener(
+on(
   "input",
   (event) => {
-    if (event.target.matches?.("input[type=file][data-s3f-url]")) {
-      bars.get(event.target)?.remove();
-      clearError(event.target);
-    }
+    bars.get(event.target)?.remove();
+    clearError(event.target);
   },
   true,
 );
