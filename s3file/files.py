@@ -7,11 +7,12 @@ import hashlib
 import io
 import logging
 import mimetypes
+import os
 import posixpath
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -124,9 +125,11 @@ class S3UploadedFile(UploadedFile):
                 raise self._unavailable() from e
             return {"size": head["ContentLength"], "content_type": head.get("ContentType")}
         try:
+            if not os.path.isfile(self.storage.path(self.storage_name)):
+                raise FileNotFoundError(self.storage_name)
             size = self.storage.size(self.storage_name)
             return {"size": size, "content_type": mimetypes.guess_type(self.name)[0]}
-        except FileNotFoundError as e:
+        except (OSError, SuspiciousFileOperation) as e:
             raise self._missing() from e
 
     @cached_property

@@ -49,24 +49,27 @@ def unsign_grant(value: str) -> Grant:
     return Grant(folder, max_size, content_type)
 
 
+def check_key_shape(key: str) -> str:
+    """Return ``key`` if it is a plain relative name: no ``..``, backslash, control character,
+    absolute path, empty or doubled segment, nor a URL-encoded form of a traversal."""
+    if not key or _FORBIDDEN.search(key) or posixpath.normpath(key) != key:
+        raise SuspiciousOperation(f"s3file: malformed key {key!r}")
+    decoded = unquote(key)
+    if _FORBIDDEN.search(decoded) or decoded.startswith("/") or ".." in decoded.split("/"):
+        raise SuspiciousOperation(f"s3file: malformed key {key!r}")
+    return key
+
+
 def check_key(key: str, folders: str | list[str]) -> str:
     """Return ``key`` if it names a file strictly inside one of ``folders``; else
     SuspiciousOperation."""
-    for form in {key, unquote(key)}:
-        if (
-            not form
-            or _FORBIDDEN.search(form)
-            or form.startswith("/")
-            or ".." in form.split("/")
-            or posixpath.normpath(form) != form
-        ):
-            raise SuspiciousOperation(f"s3file: malformed key {key!r}")
+    check_key_shape(key)
     folders = [folders] if isinstance(folders, str) else folders
     folder = next((f for f in folders if key.startswith(f + "/")), None)
     if folder is None:
         raise SuspiciousOperation(f"s3file: key {key!r} is outside its signed folder")
-    # The script puts each file in a subfolder of its own (folder/<n>/<name>), so that two
-    # files with the same name never share a key; anything else did not come from it.
+    # The script puts each file in a subfolder of its own (folder/<random>/<name>), so that
+    # two files with the same name never share a key; anything else did not come from it.
     if "/" not in key[len(folder) + 1 :]:
         raise SuspiciousOperation(f"s3file: key {key!r} sits at its folder's root")
     return key

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import logging
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation
@@ -30,7 +31,7 @@ from .policy import (
     default_storage,
     storage_kind,
 )
-from .signing import check_key, unsign_grant
+from .signing import check_key, check_key_shape, unsign_grant
 
 logger = logging.getLogger("s3file")
 #: Part URLs one request may ask for.
@@ -74,9 +75,13 @@ def dev_upload(request: HttpRequest) -> HttpResponse:
     key = key.replace("${filename}", upload.name)
     storage = default_storage()
     try:
+        # Checked before the disk is touched: the policy only fixes the key's start.
+        check_key_shape(key)
+        if Path(storage.path(key)).is_dir():
+            raise SuspiciousFileOperation("a folder")
         storage.delete(key)  # S3 overwrites an existing key
         storage.save(key, upload)
-    except SuspiciousFileOperation:
+    except (SuspiciousOperation, OSError):
         return s3_error(400, "InvalidArgument", "The key is not a valid object name.")
     return xml_response(201, "PostResponse", Location=storage.url(key), Key=key)
 

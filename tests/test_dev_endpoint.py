@@ -134,3 +134,29 @@ def test_endpoint_is_off_with_s3_storage(client, settings):
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     }
     assert client.post("/__s3file__/", {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"{FOLDER}/../../documents/contract.pdf",
+        f"{FOLDER}/0/%2e%2e/%2e%2e/%2e%2e/documents/contract.pdf",
+        f"{FOLDER}/0/./x",
+        f"{FOLDER}//x",
+    ],
+)
+def test_a_signed_policy_with_a_hostile_key_touches_nothing(client, dev_storage, key):
+    contract = dev_storage / "documents" / "contract.pdf"
+    contract.parent.mkdir()
+    contract.write_bytes(b"signed contract")
+    response = post(client, form(key=key))
+    assert (response.status_code, s3_code(response)) == (400, "InvalidArgument")
+    assert contract.read_bytes() == b"signed contract"
+
+
+def test_posting_onto_a_folder_is_refused_not_a_500(client, dev_storage):
+    (dev_storage / FOLDER / "0" / "a.txt" / "inner").mkdir(parents=True)
+    (dev_storage / FOLDER / "0" / "a.txt" / "inner" / "x").write_bytes(b"x")
+    response = post(client, form())
+    assert (response.status_code, s3_code(response)) == (400, "InvalidArgument")
+    assert (dev_storage / FOLDER / "0" / "a.txt" / "inner" / "x").exists()

@@ -151,3 +151,20 @@ def test_works_under_asgi():
     assert response.status_code == 200
     assert response.json()["files"]["docs"][0]["size"] == 3
     assert post("/describe-async/", upload_fields("docs", ["../x"])).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_a_key_naming_a_folder_is_a_form_error(client, dev_storage):
+    (dev_storage / FOLDER / "0" / "dir.pdf").mkdir(parents=True)
+    data = {"title": "t", **upload_fields("file", [f"{FOLDER}/0/dir.pdf"])}
+    response = client.post("/upload/", data)
+    assert response.status_code == 200
+    assert "“dir.pdf” is no longer in storage" in response.content.decode()
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_a_name_with_percent_signs_is_kept(client):
+    keys = stored(("100%2F%2F done.pdf", b"x"))
+    response = client.post("/describe/", upload_fields("docs", keys))
+    assert response.json()["files"]["docs"][0]["name"] == "100%2F%2F done.pdf"
