@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import logging
 import mimetypes
 import os
 import posixpath
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation, ValidationError
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .policy import storage_kind, storage_name
+from .policy import condition_met, storage_kind, storage_name
 
+TOO_LARGE = _("The uploaded file “%(name)s” is larger than this field allows (%(limit)s).")
+WRONG_TYPE = _("The uploaded file “%(name)s” is not of a type this field accepts.")
 MISSING = _(
     "The uploaded file “%(name)s” is no longer in storage (it may have expired). "
     "Please choose it again."
@@ -31,6 +39,45 @@ UNAVAILABLE = _(
 logger = logging.getLogger("s3file")
 
 
+_after_response: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "s3file_after_response", default=None
+)
+
+
+def after_response(action: Callable[[], None]) -> None:
+    """Run ``action`` once the view has answered without a server error, or at once outside
+    a request ``S3FileMiddleware`` handles. Deleting a temporary upload waits for this, so a
+    request that fails after the copy (a database error, say) can be submitted again."""
+    pending = _after_response.get()
+    if pending is None:
+        action()
+    else:
+        pending.append(action)
+
+
+@contextlib.contextmanager
+def actions_after_response() -> Iterator[list[Callable[[], None]]]:
+    """Collect ``after_response`` actions while the body runs (the middleware's view call)."""
+    pending: list[Callable[[], None]] = []
+    token = _after_response.set(pending)
+    try:
+        yield pending
+    finally:
+        _after_response.reset(token)
+
+
+def get_object(client: Any, **params: Any) -> Any:
+    """``client.get_object``, with a changed object as SuspiciousOperation (a 400)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return client.get_object(**params)
+    except ClientError as e:
+        if e.response["ResponseMetadata"]["HTTPStatusCode"] == 412:
+            raise SuspiciousOperation(f"s3file: {params['Key']!r} changed after its check") from e
+        raise
+
+
 class RangedS3Reader(io.RawIOBase):
     """A seekable, read-only view of one S3 object that downloads only what is read.
 
@@ -39,8 +86,10 @@ class RangedS3Reader(io.RawIOBase):
     a seek elsewhere drops the stream and the next read opens a new range.
     """
 
-    def __init__(self, client: Any, bucket: str, key: str, size: int) -> None:
+    def __init__(self, client: Any, bucket: str, key: str, size: int, etag: str = "") -> None:
         self.client, self.bucket, self.key, self.size = client, bucket, key, size
+        # Every range must come from the object that was checked, not one put there since.
+        self.conditions = {"IfMatch": etag} if etag else {}
         self.position = 0
         self._body: Any = None
         self._body_position = -1
@@ -64,8 +113,12 @@ class RangedS3Reader(io.RawIOBase):
             return 0
         if self._body is None or self._body_position != self.position:
             self._drop_body()
-            self._body = self.client.get_object(
-                Bucket=self.bucket, Key=self.key, Range=f"bytes={self.position}-"
+            self._body = get_object(
+                self.client,
+                Bucket=self.bucket,
+                Key=self.key,
+                Range=f"bytes={self.position}-",
+                **self.conditions,
             )["Body"]
             self._body_position = self.position
         data = self._body.read(len(buffer))
@@ -88,25 +141,40 @@ class S3UploadedFile(UploadedFile):
     """An upload the browser put into storage, as Django's ``UploadedFile``.
 
     Nothing is fetched until something asks: ``size`` and ``content_type`` cost one HEAD,
-    reading costs ranged GETs of what is read (never the whole object into memory).
-    If the object is gone, ``size`` raises ``ValidationError``, which Django's form fields
-    turn into an error on their field.
+    reading costs ranged GETs of what is read (never the whole object into memory), pinned to
+    the ETag that HEAD saw, so the object cannot be swapped between its check and its use.
+    ``size`` raises ``ValidationError`` (which form fields show on their field) when the
+    object is gone or S3 is unreachable, and when it breaks one of ``limits``: the grant it was
+    uploaded under, and the limits of the widget it is posted to.
     """
 
     def __init__(self, storage: Storage, key: str) -> None:
         self.storage, self.key = storage, key
         self.storage_name = storage_name(storage, key)
         self.bucket: str | None = getattr(storage, "bucket_name", None)
+        #: (largest size, Content-Type condition) pairs the object must meet.
+        self.limits: list[tuple[int, list]] = []
         #: Whether the object is still the browser's upload (S3OptimizedUploadStorage
         #: moves it on the first save, then points this file at its new place).
         self.temporary = True
+        #: Preconditions for reading and copying: the ETag the HEAD saw.
+        self.conditions: dict[str, str] = {}
+        self._spooled: Any = None
         # The script puts each file at folder/<random>/<original name>.
         super().__init__(file=None, name=posixpath.basename(key), charset=None)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.name} ({self.key})>"  # no HEAD in a log line
+
+    def add_limit(self, max_size: int, content_type: list) -> None:
+        if (max_size, content_type) not in self.limits:
+            self.limits.append((max_size, content_type))
 
     def moved_to(self, bucket: str, key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""
         self.close()
         self.bucket, self.key, self.temporary = bucket, key, False
+        self.conditions = {}
 
     @cached_property
     def _head(self) -> dict[str, Any]:
@@ -123,6 +191,7 @@ class S3UploadedFile(UploadedFile):
                 raise self._unavailable() from e
             except BotoCoreError as e:  # no connection, a timeout: S3 is away, not the file
                 raise self._unavailable() from e
+            self.conditions = {"IfMatch": head["ETag"]}
             return {"size": head["ContentLength"], "content_type": head.get("ContentType")}
         try:
             if not os.path.isfile(self.storage.path(self.storage_name)):
@@ -131,6 +200,20 @@ class S3UploadedFile(UploadedFile):
             return {"size": size, "content_type": mimetypes.guess_type(self.name)[0]}
         except (OSError, SuspiciousFileOperation) as e:
             raise self._missing() from e
+
+    def _checked(self) -> dict[str, Any]:
+        head = self._head
+        for max_size, content_type in self.limits:
+            if head["size"] > max_size:
+                raise ValidationError(
+                    TOO_LARGE,
+                    code="too_large",
+                    params={"name": self.name, "limit": filesizeformat(max_size)},
+                )
+            known = head["content_type"]
+            if known and content_type and not condition_met(content_type, known):
+                raise ValidationError(WRONG_TYPE, code="type", params={"name": self.name})
+        return head
 
     @cached_property
     def sha1(self) -> str:
@@ -141,7 +224,7 @@ class S3UploadedFile(UploadedFile):
 
             try:
                 head = self.storage.connection.meta.client.head_object(
-                    Bucket=self.bucket, Key=self.key, ChecksumMode="ENABLED"
+                    Bucket=self.bucket, Key=self.key, ChecksumMode="ENABLED", **self.conditions
                 )
             except ClientError:
                 head = {}
@@ -163,7 +246,7 @@ class S3UploadedFile(UploadedFile):
 
     @property
     def size(self) -> int:  # type: ignore[override]
-        return self._head["size"]
+        return self._checked()["size"]
 
     @size.setter
     def size(self, value: int) -> None:
@@ -171,7 +254,7 @@ class S3UploadedFile(UploadedFile):
 
     @property
     def content_type(self) -> str:  # type: ignore[override]
-        return self._head["content_type"] or "application/octet-stream"
+        return self._checked()["content_type"] or "application/octet-stream"
 
     @content_type.setter
     def content_type(self, value: str | None) -> None:
@@ -182,7 +265,11 @@ class S3UploadedFile(UploadedFile):
         if self._file is None:
             if storage_kind(self.storage) == "s3":
                 raw = RangedS3Reader(
-                    self.storage.connection.meta.client, self.bucket, self.key, self.size
+                    self.storage.connection.meta.client,
+                    self.bucket,
+                    self.key,
+                    self.size,
+                    self.conditions.get("IfMatch", ""),
                 )
                 self._file = io.BufferedReader(raw, buffer_size=64 * 1024)
             else:
@@ -193,6 +280,19 @@ class S3UploadedFile(UploadedFile):
     def file(self, value: Any) -> None:
         self._file = value
 
+    def temporary_file_path(self) -> str:
+        """A copy on local disk, made on first call (Django's ImageField opens images by
+        path when it can, instead of reading the whole upload into memory)."""
+        if self._spooled is None or not os.path.exists(self._spooled.name):
+            self._spooled = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
+                prefix="s3file-", suffix=posixpath.splitext(self.name)[1], delete=False
+            )
+            self.seek(0)
+            shutil.copyfileobj(self.file, self._spooled, 1024 * 1024)
+            self._spooled.close()
+            self.seek(0)
+        return self._spooled.name
+
     def open(self, mode: str | None = None) -> S3UploadedFile:
         self.seek(0)
         return self
@@ -201,3 +301,7 @@ class S3UploadedFile(UploadedFile):
         if self._file is not None:
             self._file.close()
             self._file = None
+        if self._spooled is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._spooled.name)
+            self._spooled = None

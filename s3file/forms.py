@@ -11,7 +11,8 @@ from django.urls import get_script_prefix
 from django.utils.translation import gettext
 
 from . import conf
-from .policy import default_storage, new_grant, presign, storage_kind
+from .files import S3UploadedFile
+from .policy import content_type_condition, default_storage, new_grant, presign, storage_kind
 from .signing import sign_grant
 
 
@@ -87,6 +88,18 @@ class S3FileInputMixin:
         if self.uploads_directly:
             context["widget"]["attrs"].update(self.upload_attrs(context["widget"]["attrs"]))
         return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)  # type: ignore[misc]
+        # A grant from any page's input lets its holder upload; what this field takes is
+        # decided here, whichever grant the file came with.
+        for upload in value if isinstance(value, list) else [value]:
+            if isinstance(upload, S3UploadedFile):
+                upload.add_limit(
+                    self.max_size or conf.get("S3FILE_MAX_SIZE"),
+                    content_type_condition(self.attrs.get("accept", "")),
+                )
+        return value
 
     def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The data attributes the script reads: where to POST, what to sign and check."""

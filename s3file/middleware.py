@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from . import conf
-from .files import S3UploadedFile
+from .files import S3UploadedFile, actions_after_response
 from .policy import default_storage
 from .signing import check_key, unsign_grant
 
@@ -53,14 +53,33 @@ class S3FileMiddleware:
         if on_endpoint and (response := endpoint(request)) is not None:
             return response
         hook(request)
-        return self.get_response(request)
+        with actions_after_response() as pending:
+            response = self.get_response(request)
+        return run_after_response(pending, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         on_endpoint = request.path_info.startswith(endpoint_prefix())
         if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
             return response
         hook(request)
-        return await self.get_response(request)  # type: ignore[misc]
+        with actions_after_response() as pending:
+            response = await self.get_response(request)  # type: ignore[misc]
+        if pending:
+            await sync_to_async(run_after_response)(pending, response)
+        return response
+
+
+def run_after_response(
+    pending: list[Callable[[], None]], response: HttpResponseBase
+) -> HttpResponseBase:
+    """Run what waited for the view's answer, unless that answer is a server error."""
+    if response.status_code < 500:
+        for action in pending:
+            try:
+                action()
+            except Exception:  # a cleanup must not turn a success into an error
+                logger.exception("s3file: an after-response action failed")
+    return response
 
 
 def endpoint_prefix() -> str:
@@ -99,30 +118,33 @@ def add_uploaded_files(request: HttpRequest) -> None:
     ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows.
     """
     post = request._post
-    fields = list(dict.fromkeys(post.getlist(MARKER)))
-    uploads: dict[str, list[str]] = {}
-    try:
-        for field in fields:
+    uploads: dict[str, list[S3UploadedFile]] = {}
+    storage = default_storage()
+    for field in dict.fromkeys(post.getlist(MARKER)):
+        try:
             # A resumed multipart upload lies in the folder of the page it started on, so a
             # field may carry several signatures; each key must lie in one of their folders.
-            folders = [
-                unsign_grant(value).folder for value in post.getlist(field + SIGNATURE_SUFFIX)
-            ]
-            uploads[field] = [check_key(key, folders) for key in post.getlist(field)]
-    except SuspiciousOperation as e:
-        logger.warning("Refused uploaded files for field %r: %s", field, e)
-        raise
+            grants = [unsign_grant(value) for value in post.getlist(field + SIGNATURE_SUFFIX)]
+            keys = [check_key(key, [g.folder for g in grants]) for key in post.getlist(field)]
+        except SuspiciousOperation as e:
+            logger.warning("Refused uploaded files for field %r: %s", field, e)
+            raise
+        uploads[field] = []
+        for key in keys:
+            upload = S3UploadedFile(storage, key)
+            grant = next(g for g in grants if key.startswith(g.folder + "/"))
+            upload.add_limit(grant.max_size, grant.content_type)  # checked when read
+            uploads[field].append(upload)
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
     count = sum(map(len, uploads.values())) + len(request._files)
     if limit is not None and count > limit:
         raise TooManyFilesSent(
             "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
         )
-    storage = default_storage()
     post._mutable = True
     post.pop(MARKER)
-    for field, keys in uploads.items():
+    for field, files in uploads.items():
         post.pop(field, None)
         post.pop(field + SIGNATURE_SUFFIX, None)
-        request._files.setlist(field, [S3UploadedFile(storage, key) for key in keys])
+        request._files.setlist(field, files)
     post._mutable = False

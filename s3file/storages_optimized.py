@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
+from django.core.exceptions import SuspiciousOperation
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 from . import conf
-from .files import S3UploadedFile
+from .files import S3UploadedFile, after_response
 from .policy import storage_kind
 
 logger = logging.getLogger("s3file")
@@ -58,29 +59,39 @@ class S3OptimizedUploadStorage(S3Storage):
         """Copy ``source`` to ``key`` inside S3, replacing its metadata with ``params``."""
         client = self.connection.meta.client
         copy_source = {"Bucket": source.bucket, "Key": source.key}
-        if source.size < self.transfer_config.multipart_threshold:
-            # One request; the managed copy below would first HEAD the source for its size.
-            client.copy_object(
-                CopySource=copy_source,
-                Bucket=self.bucket_name,
-                Key=key,
-                MetadataDirective="REPLACE",
-                **params,
-            )
-        else:
-            client.copy(
-                copy_source,
-                self.bucket_name,
-                key,
-                ExtraArgs={**params, "MetadataDirective": "REPLACE"},
-                Config=self.transfer_config,
-            )
+        size = source.size  # a HEAD, unless validation made it; it also pins the ETag
+        # Copy the object that was checked, not one put at its key since.
+        extra = {**params, "MetadataDirective": "REPLACE"}
+        if etag := source.conditions.get("IfMatch"):
+            extra["CopySourceIfMatch"] = etag
+        try:
+            if size < self.transfer_config.multipart_threshold:
+                # One request; the managed copy below would first HEAD the source again.
+                client.copy_object(
+                    CopySource=copy_source, Bucket=self.bucket_name, Key=key, **extra
+                )
+            else:
+                client.copy(
+                    copy_source,
+                    self.bucket_name,
+                    key,
+                    ExtraArgs=extra,
+                    Config=self.transfer_config,
+                )
+        except ClientError as e:
+            if e.response["ResponseMetadata"]["HTTPStatusCode"] == 412:
+                raise SuspiciousOperation(f"s3file: {source.key!r} changed after its check") from e
+            raise
 
     def delete_source(self, source: S3UploadedFile) -> None:
-        """Delete the temporary upload; a failure only leaves it to the bucket's lifecycle rule."""
-        try:
-            source.storage.connection.meta.client.delete_object(
-                Bucket=source.bucket, Key=source.key
-            )
-        except ClientError:
-            logger.warning("Could not delete the temporary upload %r", source.key, exc_info=True)
+        """Delete the temporary upload once the view has answered; a failure only leaves it to
+        the bucket's lifecycle rule."""
+        client, bucket, key = source.storage.connection.meta.client, source.bucket, source.key
+
+        def delete() -> None:
+            try:
+                client.delete_object(Bucket=bucket, Key=key)
+            except (ClientError, BotoCoreError):
+                logger.warning("Could not delete the temporary upload %r", key, exc_info=True)
+
+        after_response(delete)

@@ -168,3 +168,29 @@ def test_a_name_with_percent_signs_is_kept(client):
     keys = stored(("100%2F%2F done.pdf", b"x"))
     response = client.post("/describe/", upload_fields("docs", keys))
     assert response.json()["files"]["docs"][0]["name"] == "100%2F%2F done.pdf"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_a_file_over_its_grants_limit_is_a_form_error(client):
+    keys = stored(("big.pdf", b"x" * 100))
+    fields = upload_fields("file", keys)
+    fields["file-s3f-signature"] = sign_folder(FOLDER, 10, ["eq", "$Content-Type", "image/png"])
+    response = client.post("/upload/", {"title": "t", **fields})
+    assert "“big.pdf” is larger than this field allows (10\xa0bytes)" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+@pytest.mark.usefixtures("dev_storage")
+@pytest.mark.parametrize(
+    ("name", "body", "error"),
+    [
+        ("huge.png", b"x" * 300_000, "is larger than this field allows (195.3\xa0KB)"),
+        ("page.html", b"<html>", "is not of a type this field accepts"),
+    ],
+)
+def test_the_receiving_field_enforces_its_own_limits_whatever_the_grant(client, name, body, error):
+    """A grant from a lax field on another page does not widen this field's limits."""
+    keys = stored((name, body))
+    response = client.post("/images/", {"title": "t", **upload_fields("image", keys)})
+    assert f"“{name}” {error}" in response.content.decode()

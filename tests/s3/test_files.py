@@ -105,3 +105,59 @@ def test_location_is_honoured(s3, settings):
     upload = S3UploadedFile(storages["default"], "site/media/tmp/s3file/x/0/a.txt")
     assert upload.storage_name == "tmp/s3file/x/0/a.txt"
     assert upload.read() == b"abc"
+
+
+def test_an_object_swapped_after_its_check_is_neither_read_nor_copied(s3):
+    from django.core.exceptions import SuspiciousOperation
+
+    s3.put(KEY, b"\x89PNG checked image", "image/png")
+    upload = S3UploadedFile(storages["default"], KEY)
+    assert upload.size == 18  # validation saw this object
+    s3.put(KEY, b"<script>swapped in</script>", "image/png")
+    with pytest.raises(SuspiciousOperation, match="changed after its check"):
+        upload.read()
+    with pytest.raises(SuspiciousOperation, match="changed after its check"):
+        storages["default"].save("images/x.png", upload)
+    assert s3.keys("images/") == []
+
+
+def test_repr_costs_no_request(s3, s3_calls):
+    upload = S3UploadedFile(storages["default"], KEY)
+    assert repr(upload) == f"<S3UploadedFile: movie.mp4 ({KEY})>"
+    assert s3_calls == []
+
+
+def test_limits_are_checked_against_what_s3_holds(s3):
+    s3.put(KEY, b"<html>" + b"x" * 100, "text/html")
+    upload = S3UploadedFile(storages["default"], KEY)
+    upload.add_limit(10, ["starts-with", "$Content-Type", ""])
+    with pytest.raises(ValidationError, match="larger than this field allows"):
+        upload.size  # noqa: B018
+    other = S3UploadedFile(storages["default"], KEY)
+    other.add_limit(10**6, ["starts-with", "$Content-Type", "image/"])
+    with pytest.raises(ValidationError, match="not of a type this field accepts"):
+        other.size  # noqa: B018
+
+
+def test_django_image_field_reads_from_a_file_on_disk_not_memory(s3):
+    import os
+
+    from django import forms
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.frombytes("RGB", (2500, 2500), os.urandom(2500 * 2500 * 3)).save(picture, "PNG")
+    s3.put("tmp/s3file/abc/0/noise.png", picture.getvalue(), "image/png")
+    upload = S3UploadedFile(storages["default"], "tmp/s3file/abc/0/noise.png")
+    assert upload.size > 17 * MiB
+    tracemalloc.start()
+    try:
+        cleaned = forms.ImageField().clean(upload)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert cleaned.image.size == (2500, 2500)
+    assert peak < 5 * MiB  # reading it into memory, as Django does otherwise, takes 18 MiB
+    path = upload.temporary_file_path()
+    upload.close()
+    assert not os.path.exists(path)

@@ -115,3 +115,15 @@ def test_200_submissions_20_at_a_time(s3, s3_calls, live_server, settings, artif
     }
     (artifacts / "load.json").write_text(json.dumps(report, indent=2))
     print("load:", report)
+
+
+def test_a_request_failing_after_the_copy_keeps_the_upload_for_a_resubmit(s3, settings):
+    settings.ROOT_URLCONF = "tests.testapp.reliability_urls"
+    fields = uploaded(s3)
+    client = Client(raise_request_exception=False)
+    assert client.post("/store-then-fail/", fields).status_code == 500
+    assert s3.keys(fields["file"]) == [fields["file"]]  # kept: the request may be retried
+    response = client.post("/store/", fields)
+    assert response.status_code == 200
+    assert s3.read(response.json()["saved"]) == b"%PDF-1.7"
+    assert s3.keys(fields["file"]) == []

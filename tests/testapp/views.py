@@ -92,3 +92,9 @@ def keys(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {field: [f.key for f in request.FILES.getlist(field)] for field in request.FILES}
     )
+
+
+def store_then_fail(request: HttpRequest) -> HttpResponse:
+    """Saves the file, then fails, as a view whose database write fails after the copy."""
+    default_storage.save("stored/first-try.pdf", request.FILES["file"])
+    raise RuntimeError("the database went away")
