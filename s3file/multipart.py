@@ -25,6 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import conf
 from .policy import storage_kind
+from .signing import SignatureExpired
 
 MiB = 1024**2
 MIN_PART_SIZE = 5 * MiB
@@ -75,7 +76,7 @@ def unsign_upload(value: str) -> Upload:
             value, max_age=2 * conf.get("S3FILE_EXPIRES")
         )
     except signing.SignatureExpired as e:
-        raise SuspiciousOperation("s3file: multipart upload handle expired") from e
+        raise SignatureExpired("s3file: multipart upload handle expired") from e
     except (signing.BadSignature, ValueError, TypeError) as e:
         raise SuspiciousOperation("s3file: bad multipart upload handle") from e
     return Upload(key, upload_id, size, size_of_part)
@@ -139,7 +140,7 @@ class S3Backend:
             marker = page["NextPartNumberMarker"]
 
     def complete(self, upload: Upload) -> None:
-        parts = check_complete(upload, self.list_parts(upload))
+        parts = check_complete(upload, self.list_parts(upload), self.abort)
         self.call(
             "complete_multipart_upload",
             Key=upload.key,
@@ -153,8 +154,11 @@ class S3Backend:
         self.call("abort_multipart_upload", Key=upload.key, UploadId=upload.upload_id)
 
 
-def check_complete(upload: Upload, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The parts, in order, if they are exactly the upload's; else MultipartError."""
+def check_complete(
+    upload: Upload, parts: list[dict[str, Any]], abort: Any
+) -> list[dict[str, Any]]:
+    """The parts, in order, if they are exactly the upload's; else MultipartError. Parts of
+    the wrong size did not come from the script: ``abort`` the upload, freeing the space."""
     by_number = {p["partNumber"]: p for p in parts}
     missing = [n for n in range(1, upload.parts + 1) if n not in by_number]
     wrong = [
@@ -162,6 +166,8 @@ def check_complete(upload: Upload, parts: list[dict[str, Any]]) -> list[dict[str
         for n, p in by_number.items()
         if n > upload.parts or (n not in missing and p["size"] != upload.part_length(n))
     ]
+    if wrong:
+        abort(upload)
     if missing or wrong:
         raise MultipartError(
             400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
@@ -213,7 +219,7 @@ class DevBackend:
         ]
 
     def complete(self, upload: Upload) -> None:
-        parts = check_complete(upload, self.list_parts(upload))
+        parts = check_complete(upload, self.list_parts(upload), self.abort)
         target = Path(self.storage.path(upload.key))
         target.parent.mkdir(parents=True, exist_ok=True)
         folder = self.folder(upload.upload_id)

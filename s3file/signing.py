@@ -17,6 +17,10 @@ SALT = "s3file.grant"
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
+class SignatureExpired(SuspiciousOperation):
+    """A signature that was valid, but is too old now."""
+
+
 class Grant(NamedTuple):
     """What one rendered input may upload: files into ``folder``, of at most ``max_size``
     bytes, whose Content-Type meets ``content_type`` (a policy condition, see policy.py)."""
@@ -43,7 +47,7 @@ def unsign_grant(value: str) -> Grant:
             value, max_age=2 * conf.get("S3FILE_EXPIRES")
         )
     except signing.SignatureExpired as e:
-        raise SuspiciousOperation("s3file: upload signature expired") from e
+        raise SignatureExpired("s3file: upload signature expired") from e
     except (signing.BadSignature, ValueError, TypeError) as e:
         raise SuspiciousOperation("s3file: bad upload signature") from e
     return Grant(folder, max_size, content_type)

@@ -7,11 +7,17 @@ import hashlib
 import json
 import logging
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
-from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousFileOperation,
+    SuspiciousOperation,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from . import conf
 from .multipart import (
     MAX_OBJECT_SIZE,
     DevBackend,
@@ -31,7 +37,7 @@ from .policy import (
     default_storage,
     storage_kind,
 )
-from .signing import check_key, check_key_shape, unsign_grant
+from .signing import SignatureExpired, check_key, check_key_shape, unsign_grant
 
 logger = logging.getLogger("s3file")
 #: Part URLs one request may ask for.
@@ -91,58 +97,86 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
 
     Every refusal is a 4xx with ``{"error": <sentence>, "code": <kind>}``; a storage failure a
     502. Only a valid, unexpired grant may create an upload, and only a key inside its folder;
-    later calls carry the signed handle ``create`` returned.
+    later calls carry the signed handle ``create`` returned. Only JSON is accepted: another
+    site's page cannot send it without a CORS preflight, which this server never grants, so
+    these endpoints need no CSRF token.
     """
     if request.method != "POST":
-        return JsonResponse({"error": "Use POST.", "code": "method"}, status=405)
+        return refusal(405, "Use POST.", "method")
+    if request.content_type != "application/json":
+        return refusal(415, "Send JSON.", "content-type")
+    if not conf.get("S3FILE_MULTIPART_THRESHOLD") or action not in MULTIPART_ACTIONS:
+        return refusal(404, "No such endpoint.", "action")
     try:
-        data = json.loads(request.body or b"{}")
+        data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("not an object")
-        return JsonResponse(multipart_action(action, data))
-    except MultipartError as e:
-        return JsonResponse({"error": e.message, "code": e.code}, status=e.status)
+        if action == "create":
+            grant = unsign_grant(str(data["token"]))
+            key = check_key(str(data["key"]), grant.folder)
+            size = int(data["size"])
+            content_type = str(data.get("contentType") or "application/octet-stream")
+        else:
+            upload = unsign_upload(str(data["upload"]))
+            numbers = part_numbers(data["parts"], upload) if action == "sign" else []
+    except RequestDataTooBig:
+        return refusal(400, "Malformed request.", "malformed")
     except SuspiciousOperation as e:
         logger.warning("Refused multipart %s: %s", action, e)
-        code = "expired" if "expired" in str(e) else "forbidden"
-        return JsonResponse({"error": str(e).removeprefix("s3file: "), "code": code}, status=403)
+        code = "expired" if isinstance(e, SignatureExpired) else "forbidden"
+        return refusal(403, str(e).removeprefix("s3file: "), code)
     except (KeyError, ValueError, TypeError, OverflowError):
-        return JsonResponse({"error": "Malformed request.", "code": "malformed"}, status=400)
+        return refusal(400, "Malformed request.", "malformed")
+    try:
+        store = backend(default_storage())
+        if action == "create":
+            if not 0 < size <= min(grant.max_size, MAX_OBJECT_SIZE):
+                raise MultipartError(
+                    400, "The file is larger than this field allows.", "too-large"
+                )
+            if not condition_met(grant.content_type, content_type):
+                raise MultipartError(403, "This field does not accept this type of file.", "type")
+            created = Upload(key, store.create(key, content_type), size, part_size(size))
+            return JsonResponse(
+                {
+                    "upload": sign_upload(created),
+                    "partSize": created.part_size,
+                    "parts": created.parts,
+                }
+            )
+        if action == "sign":
+            urls = store.part_urls(upload, numbers)
+            return JsonResponse({"urls": {str(n): url for n, url in urls.items()}})
+        if action == "list":
+            parts = [
+                {"partNumber": p["partNumber"], "size": p["size"]}
+                for p in store.list_parts(upload)
+            ]
+            return JsonResponse({"parts": parts})
+        if action == "complete":
+            store.complete(upload)
+            return JsonResponse({"key": upload.key})
+        store.abort(upload)
+        return JsonResponse({})
+    except MultipartError as e:
+        return refusal(e.status, e.message, e.code)
 
 
-def multipart_action(action: str, data: dict) -> dict:
-    store = backend(default_storage())
-    if action == "create":
-        grant = unsign_grant(str(data["token"]))
-        key = check_key(str(data["key"]), grant.folder)
-        size = int(data["size"])
-        content_type = str(data.get("contentType") or "application/octet-stream")
-        if not 0 < size <= min(grant.max_size, MAX_OBJECT_SIZE):
-            raise MultipartError(400, "The file is larger than this field allows.", "too-large")
-        if not condition_met(grant.content_type, content_type):
-            raise MultipartError(403, "This field does not accept this type of file.", "type")
-        upload = Upload(key, store.create(key, content_type), size, part_size(size))
-        return {"upload": sign_upload(upload), "partSize": upload.part_size, "parts": upload.parts}
-    if action not in {"sign", "list", "complete", "abort"}:
-        raise MultipartError(404, "No such action.", "action")
-    upload = unsign_upload(str(data["upload"]))
-    if action == "sign":
-        if not isinstance(data["parts"], list):
-            raise TypeError("parts must be a list")
-        numbers = [int(n) for n in data["parts"]]
-        if not 0 < len(numbers) <= MAX_SIGN_BATCH or not all(
-            1 <= n <= upload.parts for n in numbers
-        ):
-            raise MultipartError(400, "No such parts in this upload.", "parts")
-        return {"urls": {str(n): url for n, url in store.part_urls(upload, numbers).items()}}
-    if action == "list":
-        parts = store.list_parts(upload)
-        return {"parts": [{"partNumber": p["partNumber"], "size": p["size"]} for p in parts]}
-    if action == "complete":
-        store.complete(upload)
-        return {"key": upload.key}
-    store.abort(upload)
-    return {}
+MULTIPART_ACTIONS = {"create", "sign", "list", "complete", "abort"}
+
+
+def refusal(status: int, message: str, code: str) -> JsonResponse:
+    return JsonResponse({"error": message, "code": code}, status=status)
+
+
+def part_numbers(value: Any, upload: Upload) -> list[int]:
+    """The part numbers a ``sign`` request names: a list of 1 to 1000 of the upload's parts."""
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_SIGN_BATCH:
+        raise ValueError("parts must be a list of 1 to 1000 numbers")
+    numbers = [int(n) for n in value]
+    if not all(1 <= n <= upload.parts for n in numbers):
+        raise ValueError("no such part")
+    return numbers
 
 
 def dev_part(request: HttpRequest) -> HttpResponse:

@@ -167,3 +167,31 @@ def test_an_expired_grant_is_refused(client, settings):
     settings.S3FILE_EXPIRES = -1
     status, body = create(client, token=token)
     assert (status, body["code"]) == (403, "expired")
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_only_json_is_accepted(client):
+    """A cross-site form can post text/plain or form data, never JSON without a preflight."""
+    token = sign_folder(FOLDER, 10**9, content_type_condition("video/*"))
+    body = json.dumps({"token": token, "key": KEY, "size": 1})
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        response = client.post("/__s3file__/multipart/create/", body, content_type=content_type)
+        assert response.status_code == 415
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_the_endpoints_are_off_when_multipart_is(client, settings):
+    settings.S3FILE_MULTIPART_THRESHOLD = 0
+    assert create(client)[0] == 404
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_a_part_of_the_wrong_size_aborts_the_upload(client, dev_storage, settings):
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
+    _, created = create(client, size=12 * MiB)
+    _, signed = api(client, "sign", upload=created["upload"], parts=[1, 2, 3])
+    for n in (1, 2, 3):
+        put_part(client, signed["urls"][str(n)], b"x" * (6 * MiB if n == 1 else 100))
+    status, answer = api(client, "complete", upload=created["upload"])
+    assert status == 400 and "wrong [1" in answer["error"]
+    assert api(client, "list", upload=created["upload"])[0] == 404
