@@ -163,14 +163,10 @@ class DjangoServer:
             return json.loads(response.read())
 
 
-def storage_env(
-    mode: str, options: dict[str, Any], threading: bool = False, **extra: Any
-) -> dict[str, str]:
-    """The environment of a server in ``mode`` ("classic" or "direct") using ``options``,
-    serving one request at a time unless ``threading`` (see ``serve.py``)."""
+def storage_env(mode: str, options: dict[str, Any], **extra: Any) -> dict[str, str]:
+    """The environment of a server in ``mode`` (see ``settings.py``) using ``options``."""
     return {
         "BENCH_MODE": mode,
         "BENCH_STORAGE_OPTIONS": json.dumps(options),
-        "BENCH_THREADING": "1" if threading else "0",
         **{name: str(value) for name, value in extra.items()},
     }

@@ -4,10 +4,11 @@ Django's own WSGI server (what ``runserver --noreload`` runs, without the autore
 system checks), with the static files handler so Chromium gets the script. One process, so
 /proc/<pid> describes all of Django's work, boto3's transfer threads included.
 
-``BENCH_THREADING=0`` serves one request at a time in the main thread, as a gunicorn sync
-worker does: django-storages keeps one boto3 client per thread, and a thread per request (what
+Requests run on a pool of ``BENCH_THREADS`` (4) reused threads, as in gunicorn's gthread
+workers: django-storages keeps one boto3 client per thread, and a new thread per request (what
 ``runserver`` does) would build a new client, reading botocore's JSON models again, for every
-request, which no production server does.
+request, which no production server does. One thread per request would also let a browser's
+idle, speculative connection stall everything behind it.
 
 ``GET /__bench__/io`` answers the bytes received and sent through the process's sockets so far
 (see ``sockets.py``).
@@ -19,9 +20,36 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.core.servers.basehttp import WSGIServer
+
 from .sockets import SocketCounter
+
+
+class PooledWSGIServer(WSGIServer):
+    """Django's WSGI server, each connection handled on a pool of reused threads.
+
+    Not a ``ThreadingMixIn``, so Django's handler answers ``Connection: close`` and a thread
+    never sits on an idle keep-alive connection."""
+
+    threads = int(os.environ.get("BENCH_THREADS", "4"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="request")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.pool.submit(self._handle, request, client_address)
+
+    def _handle(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
 
 
 def with_counter(
@@ -48,8 +76,7 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     app = with_counter(StaticFilesHandler(get_wsgi_application()), counter)
-    threading = os.environ.get("BENCH_THREADING", "1") != "0"
-    run("127.0.0.1", int(sys.argv[1]), app, threading=threading)
+    run("127.0.0.1", int(sys.argv[1]), app, server_cls=PooledWSGIServer)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,17 @@
-"""Django settings of the site the benchmarks measure, chosen by environment variables.
+"""Django settings of the sites the benchmarks measure, chosen by environment variables.
 
-``BENCH_MODE=classic`` is a stock Django site (no s3file): files come in the request body and
-``S3Boto3Storage`` uploads them. ``BENCH_MODE=direct`` (the default) adds s3file and its
-middleware and saves with ``S3OptimizedUploadStorage``. ``BENCH_STORAGE_OPTIONS`` (JSON) points
-the storage at the benchmark's SeaweedFS; without it the storage is a local FileSystemStorage
-(enough for the in-process middleware benchmark, which touches no file).
+``BENCH_MODE``:
+
+- ``classic``: a stock Django site (no s3file); files come in the request body and
+  ``S3Boto3Storage`` uploads them;
+- ``direct`` (the default): the same site with s3file and its middleware, saving with
+  ``S3OptimizedUploadStorage``;
+- ``wagtail-stock`` / ``wagtail-direct``: a Wagtail admin (SQLite at ``BENCH_DB``), stock or
+  with ``wagtail_s3file``, the storages as above.
+
+``BENCH_STORAGE_OPTIONS`` (JSON) points the storage at the benchmark's SeaweedFS; without it the
+storage is a local FileSystemStorage (enough for the in-process middleware benchmark, which
+touches no file).
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import os
 import tempfile
 
 MODE = os.environ.get("BENCH_MODE", "direct")
-DIRECT = MODE == "direct"
+DIRECT = MODE in ("direct", "wagtail-direct")
+WAGTAIL = MODE.startswith("wagtail")
 
 SECRET_KEY = "s3file-benchmarks"
 DEBUG = False
@@ -22,23 +30,87 @@ ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 
 INSTALLED_APPS = [
+    *(
+        [
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+        ]
+        if WAGTAIL
+        else []
+    ),
     "django.contrib.staticfiles",
     *(["s3file"] if DIRECT else []),
+    # Before wagtail.images: its templates extend theirs.
+    *(["wagtail_s3file"] if DIRECT and WAGTAIL else []),
+    *(
+        [
+            "wagtail.users",
+            "wagtail.sites",
+            "wagtail.snippets",
+            "wagtail.documents",
+            "wagtail.images",
+            "wagtail.search",
+            "wagtail.admin",
+            "wagtail",
+            "modelcluster",
+            "taggit",
+        ]
+        if WAGTAIL
+        else []
+    ),
     "benchmarks",
 ]
 
 # A typical stack; CsrfViewMiddleware reads request.POST, so it parses every form body.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    *(["django.contrib.sessions.middleware.SessionMiddleware"] if WAGTAIL else []),
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     *(["s3file.middleware.S3FileMiddleware"] if DIRECT else []),
+    *(
+        [
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+        ]
+        if WAGTAIL
+        else []
+    ),
 ]
 
 ROOT_URLCONF = "benchmarks.urls"
-DATABASES: dict = {}
-TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+DATABASES: dict = (
+    {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["BENCH_DB"]}}
+    if WAGTAIL
+    else {}
+)
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+# Signing in happens outside the measurements; a slow hash would only slow the set-up.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                *(
+                    [
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                    if WAGTAIL
+                    else []
+                ),
+            ]
+        },
+    }
+]
 STATIC_URL = "/static/"
+WAGTAIL_SITE_NAME = "s3file benchmarks"
+WAGTAILADMIN_BASE_URL = "http://localhost"
 
 _options = os.environ.get("BENCH_STORAGE_OPTIONS")
 if _options:
