@@ -19,9 +19,19 @@ class WagtailS3FileConfig(AppConfig):
     verbose_name = _("Direct uploads to S3 for Wagtail")
 
     def ready(self) -> None:
+        from django.db import models
+        from wagtail.admin.forms.models import register_form_field_override
+
+        from s3file.forms import S3FileInput
+
         from . import checks, metadata  # noqa: F401  (importing checks registers them)
 
         metadata.install()
+        # File and image fields of Wagtail's admin forms (snippets, pages, model viewsets,
+        # settings) upload directly, as the images and documents do, even where
+        # S3FILE_REPLACE_WIDGETS leaves the project's other forms alone: the admin always runs
+        # the script. A project's own override for these fields, registered later, wins.
+        register_form_field_override(models.FileField, override={"widget": S3FileInput})
         # Wagtail reads these when it builds a form; a project's own setting wins (and the
         # system check says if its form lacks S3FileFormMixin).
         for name, form in FORM_BASES.items():

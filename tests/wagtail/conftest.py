@@ -18,14 +18,18 @@ from PIL import Image as PILImage
 
 from tests.browser.conftest import page  # noqa: F401  (the page that records s3file events)
 
+#: Wagtail's ``generate_rendition_file`` never closes the SpooledTemporaryFile it renders
+#: into; tests whose pages show thumbnails would fail on the ResourceWarning of its collection.
+WAGTAIL_RENDITION_LEAK = pytest.mark.filterwarnings(
+    "ignore:Unclosed file <tempfile.SpooledTemporaryFile:ResourceWarning"
+)
+
 
 @pytest.fixture(autouse=True)
 def rendered_files(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Let go of the files Wagtail renders thumbnails into here, not in a later test.
-
-    Wagtail never closes the SpooledTemporaryFile of a rendition, and ``s3_calls`` keeps the
-    PutObject body that wraps it: freed later, it would warn (an error here) elsewhere.
-    """
+    """Let go of the files Wagtail rendered thumbnails into during the test, in the test
+    (where WAGTAIL_RENDITION_LEAK applies), not in a later one: ``s3_calls`` keeps the
+    PutObject body that wraps them."""
     calls = request.getfixturevalue("s3_calls") if "s3_calls" in request.fixturenames else []
     yield
     with warnings.catch_warnings():
@@ -122,11 +126,5 @@ def sha1(data: bytes) -> str:
 
 def rendition(image: Any, spec: str) -> tuple[tuple[int, int], str]:
     """Render ``image`` (its original read from S3); the rendition's size and name."""
-    with warnings.catch_warnings():
-        # Wagtail never closes the SpooledTemporaryFile it renders into (see rendered_files).
-        warnings.simplefilter("ignore", ResourceWarning)
-        made = image.get_rendition(spec)
-        result = (made.width, made.height), made.file.name
-        del made
-        gc.collect()
-    return result
+    made = image.get_rendition(spec)
+    return (made.width, made.height), made.file.name

@@ -7,10 +7,15 @@ from playwright.sync_api import expect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from tests.wagtail.conftest import image_bytes, sha1, write
+from tests.wagtail.conftest import WAGTAIL_RENDITION_LEAK, image_bytes, sha1, write
 from tests.wagtailapp.models import ArticlePage
 
-pytestmark = [pytest.mark.browser, pytest.mark.s3, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.s3,
+    pytest.mark.django_db(transaction=True),
+    WAGTAIL_RENDITION_LEAK,
+]
 
 
 @pytest.fixture
@@ -69,3 +74,36 @@ def test_choosers_upload_and_select_then_the_page_saves(
     # Django sent no byte of the originals: S3 copied them into place.
     puts = [call.params["Key"] for call in s3_calls if call.operation == "PutObject"]
     assert puts == ["images/sunset.max-165x165.png"]
+
+
+def test_rich_text_image_chooser_uploads_then_inserts_the_image(admin_page, article, s3, tmp_path):
+    photo = image_bytes(500, 300, seed=2)
+
+    admin_page.goto(f"{admin_page.admin_url}pages/{article.pk}/edit/")
+    editor = admin_page.locator(".Draftail-Editor [contenteditable=true]")
+    editor.click()
+    editor.type("/")
+    admin_page.get_by_role("option", name="Image").click()
+    modal = admin_page.locator(".modal-dialog")
+    modal.get_by_role("tab", name="Upload").click()
+    modal.locator("input[type=file]").set_input_files(write(tmp_path / "lake.png", photo))
+    expect(modal.get_by_label("Title")).to_have_value("lake")
+    modal.get_by_role("button", name="Upload").click()
+    # Wagtail's next step for rich text: the image's format and alt text.
+    modal.get_by_label("Alt text").fill("A lake")
+    modal.get_by_label("Full width").check()
+    modal.get_by_role("button", name="Insert image").click()
+    expect(admin_page.locator(".Draftail-Editor img")).to_have_count(1)
+    admin_page.get_by_role("button", name="Save draft").click()
+    expect(admin_page.locator(".messages")).to_contain_text("has been updated")
+
+    image = get_image_model().objects.get()
+    assert (image.title, image.width, image.height, image.file_hash) == (
+        "lake",
+        500,
+        300,
+        sha1(photo),
+    )
+    body = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object().body
+    assert f'embedtype="image" format="fullwidth" id="{image.pk}"' in body
+    assert s3.read("original_images/lake.png") == photo

@@ -7,9 +7,14 @@ from playwright.sync_api import expect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from tests.wagtail.conftest import image_bytes, sha1, write
+from tests.wagtail.conftest import WAGTAIL_RENDITION_LEAK, image_bytes, sha1, write
 
-pytestmark = [pytest.mark.browser, pytest.mark.s3, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.s3,
+    pytest.mark.django_db(transaction=True),
+    WAGTAIL_RENDITION_LEAK,
+]
 
 
 def test_replace_an_images_file(admin_page, s3, s3_calls, tmp_path, artifacts):

@@ -160,3 +160,16 @@ def test_admin_pages_load_the_upload_scripts_once(admin_client):
 
     assert html.count('<script type="module" src="/static/s3file/js/s3file.js">') == 1
     assert html.count("wagtail_s3file/js/admin.js") == 1
+
+
+def test_file_fields_of_wagtail_admin_forms_upload_directly(settings):
+    """Snippets, pages and model viewsets, even with S3FILE_REPLACE_WIDGETS off."""
+    from wagtail.admin.forms.models import WagtailAdminModelForm
+    from wagtail.admin.panels import get_form_for_model
+
+    from tests.testapp.models import Document
+
+    settings.S3FILE_REPLACE_WIDGETS = False
+    form = get_form_for_model(Document, form_class=WagtailAdminModelForm, fields=["file"])()
+
+    assert "data-s3f-url" in attributes(str(form["file"]))

@@ -10,9 +10,14 @@ from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
 
 from tests.browser.conftest import events
-from tests.wagtail.conftest import image_bytes, sha1, write
+from tests.wagtail.conftest import WAGTAIL_RENDITION_LEAK, image_bytes, sha1, write
 
-pytestmark = [pytest.mark.browser, pytest.mark.s3, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.s3,
+    pytest.mark.django_db(transaction=True),
+    WAGTAIL_RENDITION_LEAK,
+]
 
 
 def test_image_too_large_wrong_extension_and_duplicate(admin_page, s3, settings, tmp_path):

@@ -10,9 +10,14 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from tests.browser.conftest import events
-from tests.wagtail.conftest import image_bytes, rendition, sha1, write
+from tests.wagtail.conftest import WAGTAIL_RENDITION_LEAK, image_bytes, rendition, sha1, write
 
-pytestmark = [pytest.mark.browser, pytest.mark.s3, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.s3,
+    pytest.mark.django_db(transaction=True),
+    WAGTAIL_RENDITION_LEAK,
+]
 
 
 def test_ten_images_upload_to_s3_with_their_metadata(
