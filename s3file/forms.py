@@ -12,7 +12,14 @@ from django.utils.translation import gettext
 
 from . import conf
 from .files import S3UploadedFile
-from .policy import content_type_condition, default_storage, new_grant, presign, storage_kind
+from .policy import (
+    content_type_condition,
+    default_storage,
+    extension_types,
+    new_grant,
+    presign,
+    storage_kind,
+)
 from .signing import sign_grant
 
 
@@ -116,6 +123,7 @@ class S3FileInputMixin:
             "data-s3f-messages": json.dumps(messages(max_size)),
             "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
             "data-s3f-multipart": json.dumps(multipart_config()),
+            "data-s3f-types": json.dumps(extension_types(attrs.get("accept", ""))),
         }
 
 

@@ -73,6 +73,14 @@ def storage_name(storage: Storage, key: str) -> str:
     return key
 
 
+def extension_types(accept: str) -> dict[str, str]:
+    """The Content-Type to store for each ``.ext`` in ``accept``: browsers disagree on some
+    (Windows calls a .csv application/vnd.ms-excel), the policy must not."""
+    extensions = (item.strip().lower() for item in accept.split(","))
+    found = {ext: mimetypes.guess_type("file" + ext, strict=False)[0] for ext in extensions}
+    return {ext: kind for ext, kind in found.items() if ext.startswith(".") and kind}
+
+
 def content_type_condition(accept: str) -> Condition:
     """Turn an ``accept`` attribute into the strictest Content-Type condition S3 can check.
 

@@ -39,3 +39,4 @@ class ImagesForm(forms.Form):
     title = forms.CharField()
     image = forms.FileField(widget=S3FileInput(attrs={"accept": "image/*"}, max_size=200_000))
     pdf = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".pdf"}))
+    sheet = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".csv"}))

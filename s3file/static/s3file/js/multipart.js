@@ -53,14 +53,16 @@ async function call(url, body, signal) {
 
 function transient(error) {
   return error.code === "network" || error.status >= 500 || TRANSIENT.has(error.s3Code) ||
-    (error.status === 403 && /expired/i.test(error.message)); // a part URL signed too long ago
+    (error.s3Code === "AccessDenied" && /expired/i.test(error.message)); // an old part URL
 }
 
 /**
  * Upload `file` to `key` in parts; resolve to {key, token}: a resumed upload keeps the key
  * (and the signed grant) of the page it started on.
  */
-export async function uploadMultipart({ input, file, key, signal, onProgress, onRetry }) {
+export async function uploadMultipart({
+  input, file, key, contentType, signal, onProgress, onRetry,
+}) {
   const config = JSON.parse(input.dataset.s3fMultipart);
   const api = (action, body, abortSignal = signal) =>
     call(`${config.url}${action}/`, body, abortSignal);
@@ -79,7 +81,6 @@ export async function uploadMultipart({ input, file, key, signal, onProgress, on
   }
   if (!upload) {
     const token = input.dataset.s3fSignature;
-    const contentType = file.type || "application/octet-stream";
     const created = await api("create", { token, key, size: file.size, contentType });
     upload = { handle: created.upload, key, token, partSize: created.partSize,
       parts: created.parts };
@@ -102,7 +103,11 @@ export async function uploadMultipart({ input, file, key, signal, onProgress, on
     if (!urls.has(n)) {
       const batch = todo.filter((m) => m >= n && !urls.has(m)).slice(0, SIGN_BATCH);
       const signed = api("sign", { upload: handle, parts: batch }).then((r) => r.urls);
-      for (const m of batch) urls.set(m, signed.then((all) => all[m]));
+      for (const m of batch) {
+        const url = signed.then((all) => all[m]);
+        url.catch(() => {}); // awaited by its part's worker, which may never run
+        urls.set(m, url);
+      }
     }
     return urls.get(n);
   };

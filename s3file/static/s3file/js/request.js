@@ -13,19 +13,36 @@ export class UploadError extends Error {
   }
 }
 
+/** Without a byte of progress for this long, a transfer counts as a network failure. */
+export const STALL_MS = 120_000;
+
 /** Send `body`; resolve to the finished XHR whatever its status, reject without an answer. */
 export function send(method, url, body, { signal, headers = {}, onProgress = () => {} } = {}) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new UploadError("aborted", ""));
     const xhr = new XMLHttpRequest();
+    let stalled = false;
+    let timer;
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        xhr.abort();
+      }, STALL_MS);
+    };
     xhr.open(method, url);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
+    xhr.upload.addEventListener("progress", (event) => {
+      watch();
+      onProgress(event.loaded);
+    });
+    xhr.addEventListener("progress", watch);
+    xhr.addEventListener("loadend", () => clearTimeout(timer));
     xhr.addEventListener("load", () => resolve(xhr));
     xhr.addEventListener("error", () => reject(new UploadError("network", "")));
-    xhr.addEventListener("timeout", () => reject(new UploadError("network", "")));
-    xhr.addEventListener("abort", () => reject(new UploadError("aborted", "")));
+    xhr.addEventListener("abort", () => reject(new UploadError(stalled ? "network" : "aborted", "")));
     signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    watch();
     xhr.send(body);
   });
 }

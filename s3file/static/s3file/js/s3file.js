@@ -23,6 +23,7 @@ const INPUT = "input[type=file][data-s3f-url]";
 const CODES = new Set(["too-large", "type", "network", "expired", "aborted"]);
 let uploaded = new WeakMap(); // input -> {files, keys, tokens}: see state()
 const running = new WeakMap(); // form -> AbortController of its uploads in flight
+const resubmitting = new WeakSet(); // forms inside our own requestSubmit()
 
 function emit(target, type, detail, cancelable = false) {
   return target.dispatchEvent(
@@ -35,9 +36,10 @@ function failure(input, code, name, reason = "", status = 0) {
   code = CODES.has(code) ? code : "refused";
   const texts = JSON.parse(input.dataset.s3fMessages || "{}");
   const text = texts[{ "too-large": "tooLarge", aborted: "network" }[code] || code];
+  // Functions, so that "$&" in a file name stays as it is.
   const message = (text || texts.refused || "{name}: {reason}")
-    .replaceAll("{name}", name)
-    .replaceAll("{reason}", reason);
+    .replaceAll("{name}", () => name)
+    .replaceAll("{reason}", () => reason);
   return new UploadError(code, message, status);
 }
 
@@ -88,12 +90,23 @@ async function sha1(file) {
   return btoa(String.fromCharCode(...digest));
 }
 
+/**
+ * The Content-Type to store: the server's type for an extension the input accepts (browsers
+ * disagree on some, e.g. .csv), else the browser's.
+ */
+export function contentType(input, file) {
+  const types = JSON.parse(input.dataset.s3fTypes || "{}");
+  const name = file.name.toLowerCase();
+  const extension = Object.keys(types).find((ext) => name.endsWith(ext));
+  return types[extension] || file.type || "application/octet-stream";
+}
+
 /** POST `file` to S3 under `key` with the input's presigned policy. */
 async function postFile(input, file, key, signal, onProgress) {
   const body = new FormData();
   const fields = JSON.parse(input.dataset.s3fFields);
   for (const [name, value] of Object.entries({ ...fields, key })) body.append(name, value);
-  body.append("Content-Type", file.type || "application/octet-stream");
+  body.append("Content-Type", contentType(input, file));
   if (file.size <= Number(input.dataset.s3fChecksum) && globalThis.crypto?.subtle) {
     body.append("x-amz-checksum-sha1", await sha1(file)); // S3 refuses a corrupted body
   }
@@ -124,7 +137,10 @@ export async function uploadFile(input, file, index, signal, onProgress, onRetry
   const threshold = JSON.parse(input.dataset.s3fMultipart || "{}").threshold;
   try {
     if (threshold && file.size > threshold) {
-      return await uploadMultipart({ input, file, key, signal, onProgress, onRetry });
+      const type = contentType(input, file);
+      return await uploadMultipart({
+        input, file, key, contentType: type, signal, onProgress, onRetry,
+      });
     }
     await postFile(input, file, key, signal, onProgress);
     return { key, token: input.dataset.s3fSignature };
@@ -159,10 +175,13 @@ async function uploadAll(form, inputs, submitter) {
   const sent = new Map();
   let failed = null;
   try {
-    for (const job of jobs) {
-      const error = checkFile(job.input, job.file);
-      if (error) throw Object.assign(error, { input: job.input, file: job.file });
-    }
+    // Let the submit event finish first: while it is being dispatched the browser ignores
+    // requestSubmit(), and with nothing left to upload we would get there before it ends.
+    await new Promise((resolve) => setTimeout(resolve));
+    const refused = jobs
+      .map(({ input, file }) => Object.assign(checkFile(input, file) ?? {}, { input, file }))
+      .filter((error) => error instanceof UploadError);
+    if (refused.length) throw Object.assign(refused[0], { all: refused });
     emit(form, "start", {
       files: jobs.map((job) => job.file),
       uploads: jobs.map(({ input, file }) => ({ input, file })),
@@ -180,13 +199,14 @@ async function uploadAll(form, inputs, submitter) {
         });
       };
       const retry = (detail) => emit(input, "retry", { file, ...detail });
+      const selection = state(input);
       emit(input, "file-start", { file, index });
       try {
         const { key, token } = await uploadFile(
           input, file, index, controller.signal, progress, retry,
         );
-        state(input).keys[index] = key;
-        state(input).tokens.add(token);
+        selection.keys[index] = key; // the selection it was chosen in, even if replaced since
+        selection.tokens.add(token);
         progress(file.size);
         emit(input, "file-done", { file, key });
       } catch (error) {
@@ -213,7 +233,8 @@ async function uploadAll(form, inputs, submitter) {
       }
       showError(input, error);
     }
-  } else {
+  } else if (inputs.every((input) => state(input).keys.filter(Boolean).length ===
+    input.files.length)) {
     emit(form, "done", { keys: inputs.flatMap((input) => state(input).keys) });
     submit(form, inputs, submitter);
   }
@@ -221,35 +242,47 @@ async function uploadAll(form, inputs, submitter) {
 
 function hidden(form, name, value) {
   const input = Object.assign(document.createElement("input"), { type: "hidden", name, value });
+  input.dataset.s3fHidden = "";
   form.append(input);
-  return input;
 }
 
-/** Submit `form` with the keys instead of the files, as `submitter` would have. */
+/**
+ * Submit `form` with the keys instead of the files, as `submitter` would have. The file
+ * inputs lose their names (a nameless input sends no bytes) and the keys stay in the form
+ * until it is used again (see restore()), so a submit handler that reads the form later,
+ * after an `await`, still finds keys, not files.
+ */
 function submit(form, inputs, submitter) {
-  const added = [];
   for (const input of inputs) {
     const { keys, tokens } = state(input);
-    added.push(
-      hidden(form, "s3file", input.name),
-      ...[...tokens].map((token) => hidden(form, `${input.name}-s3f-signature`, token)),
-      ...keys.map((key) => hidden(form, input.name, key)),
-    );
-    input.disabled = true; // a disabled input sends no bytes
+    hidden(form, "s3file", input.name);
+    for (const token of tokens) hidden(form, `${input.name}-s3f-signature`, token);
+    for (const key of keys) hidden(form, input.name, key);
+    input.dataset.s3fName = input.name;
+    input.removeAttribute("name");
   }
+  resubmitting.add(form);
   try {
     form.requestSubmit(submitter?.isConnected && submitter.form === form ? submitter : null);
   } finally {
-    // The form's entry list is built synchronously inside requestSubmit(), so the page can
-    // be put back at once: the inputs keep their files for another submit.
-    for (const input of inputs) input.disabled = false;
-    for (const element of added) element.remove();
+    resubmitting.delete(form);
+  }
+}
+
+/** Put the form back as the user left it: the inputs named, the keys gone. */
+function restore(form) {
+  if (!form) return;
+  for (const element of form.querySelectorAll("[data-s3f-hidden]")) element.remove();
+  for (const input of form.querySelectorAll("input[data-s3f-name]")) {
+    input.name = input.dataset.s3fName;
+    delete input.dataset.s3fName;
   }
 }
 
 function onSubmit(event) {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement)) return;
+  if (!(form instanceof HTMLFormElement) || resubmitting.has(form)) return;
+  restore(form);
   const inputs = [...form.elements].filter(
     (element) => element.matches(INPUT) && !element.disabled && element.files.length,
   );
@@ -263,6 +296,8 @@ function onSubmit(event) {
 function onChange(event) {
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.matches(INPUT)) return;
+  restore(input.form);
+  running.get(input.form)?.abort(); // the uploads in flight are of the old selection
   uploaded.delete(input);
   clearErrors(input);
   for (const file of input.files) {
@@ -289,6 +324,8 @@ if (!window[LISTENING]) {
   window.addEventListener("s3file:cancel", onCancel, true);
   // A page restored from the back/forward cache may hold keys whose objects were moved since.
   window.addEventListener("pageshow", (event) => {
-    if (event.persisted) uploaded = new WeakMap();
+    if (!event.persisted) return;
+    uploaded = new WeakMap();
+    for (const form of document.forms) restore(form);
   });
 }
