@@ -2,10 +2,11 @@
 
 Wagtail reads an upload to validate it and to fill in ``width``, ``height``, ``file_size``
 and ``file_hash``. For a direct upload that would download the object into the web
-process, whole: ``WagtailImageField.to_python`` copies the upload into a ``BytesIO``, the
-hash streams it (twice for the multiple document upload), and Django re-reads the image
-header after the file is saved, when the uploaded object is already gone. ``install()``
-wraps those four methods so that, for a direct upload (``S3UploadedFile``) only:
+process, whole: ``WagtailImageField.to_python`` copies the upload into a ``BytesIO``,
+Willow's ``get_size()`` decodes every pixel (for the pixel limit and for the dimensions,
+which Django asks for again right after saving the file), and the hash streams the object
+(twice for the multiple document upload). ``install()`` wraps four of Wagtail's methods
+so that, for a direct upload (``S3UploadedFile``) only:
 
 - validation and the dimensions read the image's header (with ranged GETs) where Willow's
   ``get_size()`` would decode every pixel; the size is read once and remembered;
@@ -103,11 +104,9 @@ def image_to_python(original: Callable, field: WagtailImageField, data: Any) -> 
 
 
 def image_dimensions(original: Callable, field_file: WagtailImageFieldFile) -> Any:
-    """``get_image_dimensions`` reading a direct upload's header, once.
-
-    Django asks again right after saving the upload, when ``S3OptimizedUploadStorage`` has
-    moved the object away: the remembered size answers then.
-    """
+    """``get_image_dimensions`` reading a direct upload's header, once: Django asks again
+    right after ``S3OptimizedUploadStorage`` has moved the object, and the remembered size
+    answers without another request."""
     upload = direct_upload(field_file)
     if upload is None:
         return original(field_file)

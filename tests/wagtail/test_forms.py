@@ -173,3 +173,15 @@ def test_file_fields_of_wagtail_admin_forms_upload_directly(settings):
     form = get_form_for_model(Document, form_class=WagtailAdminModelForm, fields=["file"])()
 
     assert "data-s3f-url" in attributes(str(form["file"]))
+
+
+def test_installing_the_metadata_wrappers_again_changes_nothing():
+    from wagtail.images.fields import WagtailImageField as Field
+
+    from wagtail_s3file import metadata
+
+    wrapped = Field.to_python
+    metadata.install()
+
+    assert Field.to_python is wrapped
+    assert not getattr(wrapped.__wrapped__, "wagtail_s3file", False)  # Wagtail's own below
