@@ -25,5 +25,7 @@ test: $(VENV)/.installed chromium lint
 sandbox: $(VENV)/.installed
 	$(PY) sandbox/run.py
 
+# `make bench BENCH_ARGS=--quick` for a smoke run; `$(PY) -m benchmarks --help` for the options.
+BENCH_ARGS ?=
 bench: $(VENV)/.installed chromium
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)

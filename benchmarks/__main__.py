@@ -37,7 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of django-s3file against real SeaweedFS, Django and Chromium. "
-        "A full run takes about 10 minutes, --quick about 2.",
+        "A full run takes about 15 minutes on 2 busy cores, --quick about 2.",
         epilog="Benchmarks: " + "; ".join(f"{name}: {text}" for name, text in BENCHMARKS.items()),
     )
     parser.add_argument(
@@ -50,10 +50,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="small sizes and fewer runs (1 and 64 MiB, a 64 MiB move, a 128 MiB browser "
-        "upload, 2 runs): a smoke run in under 2 minutes, not figures to publish",
+        help="small sizes, one run each (1 and 64 MiB, a 64 MiB move, a 96 MiB browser "
+        "upload, 5 Wagtail images): a smoke run of about 2 minutes, not figures to publish",
     )
-    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 2)")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
+    parser.add_argument(
+        "--browser-runs",
+        type=int,
+        help="runs of the browser benchmark (default 2: a 1 GiB run of its 7 variants takes "
+        "3 to 4 minutes here; quick 1)",
+    )
     parser.add_argument(
         "--sizes", help="app-server file sizes in MiB, comma-separated (default 1,64,512)"
     )
@@ -73,13 +79,15 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
     ctx = Context(work_dir=work_dir)
     if args.quick:
         ctx.quick = True
-        ctx.runs = ctx.browser_runs = 2
+        ctx.runs = ctx.browser_runs = 1
         ctx.sizes = [1, 64]
         ctx.move_size = 64
-        ctx.browser_size = 128
+        ctx.browser_size = 96  # above the 64 MiB multipart threshold: 6 parts
         ctx.rounds, ctx.batch = 6, 50
     if args.runs:
-        ctx.runs = ctx.browser_runs = args.runs
+        ctx.runs = args.runs
+    if args.browser_runs:
+        ctx.browser_runs = args.browser_runs
     if args.sizes:
         ctx.sizes = [int(size) for size in args.sizes.split(",")]
     if args.move_size:

@@ -30,7 +30,7 @@ class Context:
     sizes: list[int] = field(default_factory=lambda: [1, 64, 512])  # MiB, app-server benchmark
     move_size: int = 512  # MiB
     browser_size: int = 1024  # MiB
-    browser_runs: int = 3
+    browser_runs: int = 2
     rounds: int = 20  # middleware benchmark: interleaved rounds ...
     batch: int = 100  # ... of this many requests per request kind and stack
     _files: dict[int, Path] = field(default_factory=dict)

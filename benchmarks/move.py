@@ -34,7 +34,6 @@ COPY = "one copy_object"
 MAIN = (OURS, PLAIN, COPY)
 DIAGNOSIS = (
     "managed copy, 8 MiB parts (boto3 default)",
-    "managed copy, 64 MiB parts",
     "managed copy, 256 MiB parts",
     "S3OptimizedUploadStorage.save, multipart_threshold 5 GiB",
 )
@@ -87,9 +86,8 @@ def variants(options: dict[str, Any]) -> dict[str, Callable[[str, str], Any]]:
             CopySource={"Bucket": bucket, "Key": source}, Bucket=bucket, Key=target
         ),
         DIAGNOSIS[0]: managed(8 * MiB),
-        DIAGNOSIS[1]: managed(64 * MiB),
-        DIAGNOSIS[2]: managed(256 * MiB),
-        DIAGNOSIS[3]: lambda source, target: single.save(target, S3UploadedFile(single, source)),
+        DIAGNOSIS[1]: managed(256 * MiB),
+        DIAGNOSIS[2]: lambda source, target: single.save(target, S3UploadedFile(single, source)),
     }
 
 

@@ -109,6 +109,11 @@ TEMPLATES = [
     }
 ]
 STATIC_URL = "/static/"
+# The browser benchmark's what-if serves its own s3file/js/md5.js from here: the project's
+# static directories come before the apps' (no request interception in the browser, which
+# would slow every upload it sees).
+if "BENCH_STATIC_DIR" in os.environ:
+    STATICFILES_DIRS = [os.environ["BENCH_STATIC_DIR"]]
 WAGTAIL_SITE_NAME = "s3file benchmarks"
 WAGTAILADMIN_BASE_URL = "http://localhost"
 
