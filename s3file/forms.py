@@ -58,6 +58,9 @@ class S3FileInputMixin:
     #: Have the browser send each file's SHA-1, which S3 verifies and keeps (see
     #: ``S3UploadedFile.sha1``), for files up to ``S3FILE_CHECKSUM_MAX_SIZE``.
     checksum: bool = False
+    #: Refuse (as a form error) a file over ``max_size`` or of a type ``accept`` excludes;
+    #: False for fields that check both themselves, with their own messages.
+    check_limits: bool = True
 
     def __init__(
         self,
@@ -98,6 +101,8 @@ class S3FileInputMixin:
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)  # type: ignore[misc]
+        if not self.check_limits:
+            return value
         # A grant from any page's input lets its holder upload; what this field takes is
         # decided here, whichever grant the file came with.
         for upload in value if isinstance(value, list) else [value]:

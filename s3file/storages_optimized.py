@@ -1,13 +1,13 @@
-"""An S3 storage that moves direct uploads into place with a server-side copy."""
+"""An S3 storage that moves files already in S3 into place with a server-side copy."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import SuspiciousOperation
-from storages.backends.s3 import S3Storage
+from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
 
 from . import conf
@@ -17,11 +17,32 @@ from .policy import storage_kind
 logger = logging.getLogger("s3file")
 
 
-def uploaded_source(content: Any) -> S3UploadedFile | None:
-    """The direct upload behind ``content`` (a ``File`` may wrap it), or None."""
+class CopySource(NamedTuple):
+    """An object to copy from: where it is, its size, the ETag it must still have, and the
+    direct upload it is (None for another S3 file, which is never deleted)."""
+
+    storage: Any
+    bucket: str
+    key: str
+    size: int
+    etag: str
+    upload: S3UploadedFile | None
+
+
+def copy_source(content: Any) -> CopySource | None:
+    """The S3 object behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
     for _ in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
         if isinstance(content, S3UploadedFile):
-            return content
+            if storage_kind(content.storage) != "s3":
+                return None
+            size = content.size  # a HEAD, unless validation made it; it also pins the ETag
+            etag = content.conditions.get("IfMatch", "")
+            return CopySource(content.storage, content.bucket, content.key, size, etag, content)
+        if isinstance(content, S3File):  # another S3 file: its .file would download it all
+            obj = content.obj
+            return CopySource(
+                content._storage, obj.bucket_name, obj.key, obj.content_length, obj.e_tag, None
+            )
         content = getattr(content, "file", None)
         if content is None:
             return None
@@ -31,52 +52,48 @@ def uploaded_source(content: Any) -> S3UploadedFile | None:
 class S3OptimizedUploadStorage(S3Storage):
     """``S3Boto3Storage`` that saves a file already in S3 by copying it inside S3.
 
-    When the content is a direct upload (``request.FILES`` from ``S3FileMiddleware``), the
-    object is copied server-side (boto3's managed copy: in parts above the transfer config's
-    ``multipart_threshold``, so objects over 5 GB copy too) with the usual write parameters
-    (ContentType, ACL, ``AWS_S3_OBJECT_PARAMETERS``), and the temporary object is deleted
-    unless ``S3FILE_DELETE_TEMP_FILES`` is False; saving the same upload again copies it from
-    where the first save put it. Any other content is uploaded as usual.
+    When the content is a direct upload (``request.FILES`` from ``S3FileMiddleware``) or a
+    file of an S3 storage on the same server, the object is copied server-side (boto3's
+    managed copy: in parts above the transfer config's ``multipart_threshold``, so objects
+    over 5 GB copy too) with the usual write parameters (ContentType, ACL,
+    ``AWS_S3_OBJECT_PARAMETERS``). A direct upload's temporary object is then deleted (once
+    the view has answered) unless ``S3FILE_DELETE_TEMP_FILES`` is False; saving the same
+    upload again copies it from where the first save put it. Any other content is uploaded
+    as usual.
     """
 
     def _save(self, name: str, content: Any) -> str:
-        source = uploaded_source(content)
-        if source is None or storage_kind(source.storage) != "s3":
+        source = copy_source(content)
+        if source is None or source.storage.endpoint_url != self.endpoint_url:
             return super()._save(name, content)
         cleaned_name = clean_name(name)
         key = self._normalize_name(cleaned_name)
-        params = self._get_write_parameters(key, source)
+        params = self._get_write_parameters(key, source.upload or content)
         if self.gzip and params["ContentType"] in self.gzip_content_types:
             return super()._save(name, content)  # compressing needs the bytes
         self.copy_object(source, key, params)
-        if source.temporary and conf.get("S3FILE_DELETE_TEMP_FILES"):
-            self.delete_source(source)
+        upload = source.upload
+        if upload is not None and upload.temporary and conf.get("S3FILE_DELETE_TEMP_FILES"):
+            self.delete_source(upload)
             # Saved again (one upload attached to several objects): copy from here.
-            source.moved_to(self.bucket_name, key)
+            upload.moved_to(self.bucket_name, key)
         return cleaned_name
 
-    def copy_object(self, source: S3UploadedFile, key: str, params: dict[str, Any]) -> None:
+    def copy_object(self, source: CopySource, key: str, params: dict[str, Any]) -> None:
         """Copy ``source`` to ``key`` inside S3, replacing its metadata with ``params``."""
         client = self.connection.meta.client
-        copy_source = {"Bucket": source.bucket, "Key": source.key}
-        size = source.size  # a HEAD, unless validation made it; it also pins the ETag
+        copy_from = {"Bucket": source.bucket, "Key": source.key}
         # Copy the object that was checked, not one put at its key since.
         extra = {**params, "MetadataDirective": "REPLACE"}
-        if etag := source.conditions.get("IfMatch"):
-            extra["CopySourceIfMatch"] = etag
+        if source.etag:
+            extra["CopySourceIfMatch"] = source.etag
         try:
-            if size < self.transfer_config.multipart_threshold:
+            if source.size < self.transfer_config.multipart_threshold:
                 # One request; the managed copy below would first HEAD the source again.
-                client.copy_object(
-                    CopySource=copy_source, Bucket=self.bucket_name, Key=key, **extra
-                )
+                client.copy_object(CopySource=copy_from, Bucket=self.bucket_name, Key=key, **extra)
             else:
                 client.copy(
-                    copy_source,
-                    self.bucket_name,
-                    key,
-                    ExtraArgs=extra,
-                    Config=self.transfer_config,
+                    copy_from, self.bucket_name, key, ExtraArgs=extra, Config=self.transfer_config
                 )
         except ClientError as e:
             if e.response["ResponseMetadata"]["HTTPStatusCode"] == 412:

@@ -123,7 +123,9 @@ def s3_calls() -> Iterator[list[S3Call]]:
 
     def recording(self: Any, operation_name: str, api_params: dict) -> Any:
         with lock:
-            calls.append(S3Call(operation_name, dict(api_params)))
+            # Not the body: a file object kept here would outlive the test.
+            params = {k: v for k, v in api_params.items() if k != "Body"}
+            calls.append(S3Call(operation_name, params))
         return original(self, operation_name, api_params)
 
     BaseClient._make_api_call = recording  # type: ignore[method-assign]

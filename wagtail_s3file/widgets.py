@@ -24,6 +24,9 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
     direct_upload = True
     # The file's SHA-1 is Wagtail's duplicate check; S3 verifies the one the browser sends.
     checksum = True
+    # Wagtail's fields check the size and the format themselves, with Wagtail's messages
+    # (the grant the file was uploaded under still bounds it, see S3FileMiddleware).
+    check_limits = False
 
     def __init__(
         self,
@@ -34,11 +37,6 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
     ) -> None:
         self.messages = dict(messages or {})
         super().__init__(attrs, **kwargs)
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        # Wagtail's fields check the size and the format themselves, with Wagtail's messages
-        # (the grant the file was uploaded under still bounds it, see S3FileMiddleware).
-        return forms.FileInput.value_from_datadict(self, data, files, name)
 
     def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         data = super().upload_attrs(attrs)

@@ -111,3 +111,15 @@ def test_one_upload_saved_twice_is_copied_twice(s3, s3_calls):
     copies = [c.params["CopySource"]["Key"] for c in s3_calls if c.operation == "CopyObject"]
     assert copies == [TEMP, first]
     assert upload.read() == b"shared attachment"
+
+
+def test_a_file_of_another_s3_field_is_copied_not_downloaded(s3, s3_calls):
+    storage = storages["default"]
+    storage.save("originals/report.pdf", ContentFile(b"%PDF original", name="report.pdf"))
+    s3_calls.clear()
+    with storage.open("originals/report.pdf") as original:
+        name = storage.save("copies/report.pdf", File(original))
+    ops = operations(s3_calls)
+    assert "CopyObject" in ops and "GetObject" not in ops and "PutObject" not in ops
+    assert s3.read(name) == b"%PDF original"
+    assert s3.keys() == ["copies/report.pdf", "originals/report.pdf"]  # the original stays
