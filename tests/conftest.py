@@ -86,13 +86,22 @@ def s3_storage_settings(server: SeaweedFS, bucket: str, **options: Any) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def s3_buckets(s3_server: SeaweedFS) -> list[str]:
+    """Emptied buckets to reuse: SeaweedFS gives each bucket volumes of its own, which are
+    slow to make (0.2 s) and, with a bucket per test, run out."""
+    return []
+
+
 @pytest.fixture
-def s3(settings: Any, s3_server: SeaweedFS) -> S3Bucket:
-    """Point the default storage at a new bucket of the SeaweedFS server."""
-    name = f"t-{uuid.uuid4().hex[:16]}"
-    s3_server.create_bucket(name)
+def s3(settings: Any, s3_server: SeaweedFS, s3_buckets: list[str]) -> Iterator[S3Bucket]:
+    """Point the default storage at an empty bucket of the SeaweedFS server."""
+    name = s3_buckets.pop() if s3_buckets else f"t-{uuid.uuid4().hex[:16]}"
+    s3_server.create_bucket(name)  # (again): its CORS rules as the tests expect them
     settings.STORAGES = s3_storage_settings(s3_server, name)
-    return S3Bucket(s3_server, name, s3_server.client())
+    yield S3Bucket(s3_server, name, s3_server.client())
+    s3_server.empty_bucket(name)
+    s3_buckets.append(name)
 
 
 @pytest.fixture

@@ -159,6 +159,18 @@ class SeaweedFS:
             client.create_bucket(Bucket=name)
         client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": CORS_RULES})
 
+    def empty_bucket(self, name: str) -> None:
+        """Remove everything from ``name``: objects, unfinished multipart uploads, lifecycle."""
+        client = self.client()
+        for upload in client.list_multipart_uploads(Bucket=name).get("Uploads", []):
+            client.abort_multipart_upload(
+                Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"]
+            )
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=name):
+            for obj in page.get("Contents", []):
+                client.delete_object(Bucket=name, Key=obj["Key"])
+        client.delete_bucket_lifecycle(Bucket=name)
+
     def storage_options(self, bucket: str) -> dict[str, Any]:
         """``OPTIONS`` for a django-storages S3 backend pointed at this server."""
         return {
