@@ -51,12 +51,15 @@ def small_parts(settings):
 def test_a_300_mb_file_goes_up_in_parts_and_arrives_intact(page, live_server, s3, tmp_path):
     big = make_file(tmp_path / "film.mov", 300 * MiB)
     puts = part_puts(page)
+    workers = []
+    page.on("worker", lambda worker: workers.append(worker))
     submit(page, live_server, big)
     data = result(page)
 
     assert data["files"]["file"][0]["size"] == 300 * MiB
     assert len(puts) == 19  # 16 MiB parts
     assert all(r.headers.get("content-md5") for r in puts)
+    assert any(w.url.endswith("/md5-worker.js") for w in workers)  # hashed off the page
     document = Document.objects.get()
     assert document.file.name == "documents/film.mov"
     assert sha256(s3.read("documents/film.mov")) == sha256(big)

@@ -9,6 +9,38 @@ import { md5 } from "./md5.js";
 import { UploadError, pool, s3Error, send, sleep } from "./request.js";
 
 const SIGN_BATCH = 20;
+const hashing = new Map(); // id -> {blob, resolve}: parts the worker is hashing
+let worker = null; // null: not started; false: unavailable (a CSP, say), hash here instead
+let lastId = 0;
+
+function startWorker() {
+  try {
+    const started = new Worker(new URL("./md5-worker.js", import.meta.url), { type: "module" });
+    started.addEventListener("message", ({ data }) => {
+      hashing.get(data.id)?.resolve(data.digest);
+      hashing.delete(data.id);
+    });
+    started.addEventListener("error", () => {
+      worker = false;
+      for (const { blob, resolve } of hashing.values()) resolve(blob.arrayBuffer().then(md5));
+      hashing.clear();
+    });
+    return started;
+  } catch {
+    return false;
+  }
+}
+
+/** The part's Content-MD5, computed in a worker when the page allows one. */
+function partMd5(blob) {
+  worker ??= startWorker();
+  if (!worker) return blob.arrayBuffer().then(md5);
+  return new Promise((resolve) => {
+    const id = ++lastId;
+    hashing.set(id, { blob, resolve });
+    worker.postMessage({ id, blob });
+  });
+}
 const TRANSIENT = new Set(["BadDigest", "RequestTimeout", "SlowDown", "InternalError"]);
 
 const remembered = {
@@ -115,7 +147,7 @@ export async function uploadMultipart({
   try {
     await pool(todo, config.concurrency, async (n) => {
       const blob = file.slice((n - 1) * partSize, (n - 1) * partSize + length(n));
-      const checksum = md5(await blob.arrayBuffer());
+      const checksum = await partMd5(blob);
       for (let attempt = 1; ; attempt++) {
         try {
           const xhr = await send("PUT", await urlFor(n), blob, {
