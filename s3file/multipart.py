@@ -3,29 +3,24 @@
 The browser never holds credentials: it asks for an upload (with the input's signed grant),
 for presigned URLs of its parts, and to complete or abort it. Each answer carries a signed
 handle of the upload, so later calls need no lookup and cannot name another upload. The dev
-backend does the same on the local disk while the default storage is a FileSystemStorage.
+backend (``dev.DevBackend``) does the same on the local disk while the default storage is a
+FileSystemStorage.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import shutil
-import time
-import uuid
-from pathlib import Path
-from typing import Any, NamedTuple
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import Storage
-from django.urls import get_script_prefix
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import conf
 from .policy import storage_kind
 from .signing import SignatureExpired
+
+if TYPE_CHECKING:
+    from .dev import DevBackend  # which imports this module
 
 MiB = 1024**2
 MIN_PART_SIZE = 5 * MiB
@@ -87,6 +82,8 @@ def backend(storage: Storage) -> S3Backend | DevBackend:
     if kind == "s3":
         return S3Backend(storage)
     if kind == "dev":
+        from .dev import DevBackend
+
         return DevBackend(storage)
     raise MultipartError(404, "Direct uploads are off for this storage.")
 
@@ -173,97 +170,3 @@ def check_complete(
             400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
         )
     return [by_number[n] for n in range(1, upload.parts + 1)]
-
-
-class DevBackend:
-    """The same flow on the local disk: parts in ``.s3file-multipart/<id>/`` under the storage,
-    uploaded with PUT to ``views.dev_part`` through URLs this server signs."""
-
-    def __init__(self, storage: Any) -> None:
-        self.storage = storage
-
-    def folder(self, upload_id: str) -> Path:
-        return Path(self.storage.path(".s3file-multipart")) / uuid.UUID(upload_id).hex
-
-    def create(self, key: str, content_type: str) -> str:
-        upload_id = uuid.uuid4().hex
-        self.folder(upload_id).mkdir(parents=True)
-        return upload_id
-
-    def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
-        base = get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/part/"
-        expires = int(time.time()) + conf.get("S3FILE_EXPIRES")
-        handle = sign_upload(upload)
-        return {
-            n: base
-            + "?"
-            + urlencode(
-                {
-                    "upload": handle,
-                    "partNumber": n,
-                    "expires": expires,
-                    "signature": part_signature(handle, n, expires),
-                }
-            )
-            for n in numbers
-        }
-
-    def list_parts(self, upload: Upload) -> list[dict[str, Any]]:
-        folder = self.folder(upload.upload_id)
-        if not folder.is_dir():
-            raise MultipartError(404, "This upload no longer exists.", "missing")
-        return [
-            {"partNumber": int(p.name), "size": p.stat().st_size, "etag": etag(p)}
-            for p in sorted(folder.iterdir())
-            if p.name.isdigit()
-        ]
-
-    def complete(self, upload: Upload) -> None:
-        parts = check_complete(upload, self.list_parts(upload), self.abort)
-        target = Path(self.storage.path(upload.key))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folder = self.folder(upload.upload_id)
-        with open(target, "wb") as out:
-            for part in parts:
-                with open(folder / str(part["partNumber"]), "rb") as source:
-                    shutil.copyfileobj(source, out, MiB)
-        shutil.rmtree(folder)
-
-    def abort(self, upload: Upload) -> None:
-        shutil.rmtree(self.folder(upload.upload_id), ignore_errors=True)
-
-    def write_part(self, upload: Upload, number: int, stream: Any, content_md5: str) -> str:
-        """Store part ``number`` read from ``stream``; check Content-MD5 as S3 does."""
-        folder = self.folder(upload.upload_id)
-        if not folder.is_dir():
-            raise MultipartError(404, "This upload no longer exists.", "missing")
-        digest = hashlib.md5(usedforsecurity=False)
-        partial = folder / f".{number}.partial"
-        with open(partial, "wb") as out:
-            while chunk := stream.read(MiB):
-                digest.update(chunk)
-                out.write(chunk)
-        if content_md5 and base64.b64encode(digest.digest()).decode() != content_md5:
-            partial.unlink()
-            raise MultipartError(400, "The Content-MD5 you specified did not match.", "BadDigest")
-        partial.replace(folder / str(number))
-        return f'"{digest.hexdigest()}"'
-
-
-def part_signature(handle: str, number: int, expires: int) -> str:
-    return salted_hmac(SALT, f"{handle}:{number}:{expires}", algorithm="sha256").hexdigest()
-
-
-def check_part_signature(handle: str, number: int, expires: int, signature: str) -> None:
-    if not constant_time_compare(signature, part_signature(handle, number, expires)):
-        raise MultipartError(403, "The request signature does not match.", "SignatureDoesNotMatch")
-    if expires < time.time():
-        raise MultipartError(403, "Request has expired.", "AccessDenied")
-
-
-def etag(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as f:
-        while chunk := f.read(MiB):
-            digest.update(chunk)
-    return f'"{digest.hexdigest()}"'

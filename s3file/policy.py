@@ -1,16 +1,12 @@
-"""The upload policy: what a browser may put into the bucket, signed for S3 or the dev endpoint.
+"""The upload policy: what a browser may put into the bucket, and where uploads go.
 
-The same conditions serve both: S3 enforces them on a presigned POST, and the dev endpoint
-(``views.dev_upload``) enforces them the way S3 does when the default storage is a
+The same conditions serve S3, which enforces them on a presigned POST, and the dev endpoint
+(``dev.py``), which enforces them the way S3 does while the default storage is a
 ``FileSystemStorage``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime
-import json
 import mimetypes
 import os
 import posixpath
@@ -19,16 +15,12 @@ from typing import Any, Literal
 
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.urls import get_script_prefix
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import conf
 from .signing import Grant
 
-DEV_SALT = "s3file.dev-endpoint"
 #: S3 refuses a single POST above 5 GiB; larger files need multipart upload.
 POST_MAX_SIZE = 5 * 1024**3
-DEV_ALGORITHM = "S3FILE-HMAC-SHA256"
 Condition = dict[str, str] | list[Any]
 
 
@@ -149,88 +141,6 @@ def presign(storage: Storage, grant: Grant) -> tuple[str, dict]:
             ExpiresIn=expires,
         )
         return post["url"], post["fields"]
-    expiration = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=expires)
-    policy = {
-        "expiration": expiration.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        "conditions": [
-            ["starts-with", "$key", grant.folder + "/"],
-            *conditions(grant),
-        ],
-    }
-    encoded = base64.b64encode(json.dumps(policy).encode()).decode()
-    fields = {
-        "key": key,
-        "success_action_status": "201",
-        "policy": encoded,
-        "x-amz-algorithm": DEV_ALGORITHM,
-        "x-amz-signature": _dev_signature(encoded),
-    }
-    return get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH"), fields
+    from .dev import presign_post  # the dev endpoint's policy: S3's, signed here
 
-
-def _dev_signature(policy: str) -> str:
-    return salted_hmac(DEV_SALT, policy, algorithm="sha256").hexdigest()
-
-
-class PolicyRefusal(Exception):
-    """A POST the dev endpoint refuses, with the status and S3 error code S3 would answer."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def check_dev_post(fields: dict[str, str], size: int) -> str:
-    """Check a POST to the dev endpoint as S3 would; return its key or raise PolicyRefusal."""
-    fields = {name.lower(): value for name, value in fields.items()}
-    encoded, signature = fields.get("policy", ""), fields.get("x-amz-signature", "")
-    if not encoded or not signature or "key" not in fields:
-        raise PolicyRefusal(400, "InvalidArgument", "POST requires key, policy and signature.")
-    if not constant_time_compare(signature, _dev_signature(encoded)):
-        raise PolicyRefusal(
-            403,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided.",
-        )
-    try:
-        policy = json.loads(base64.b64decode(encoded, validate=True))
-        expiration = datetime.datetime.fromisoformat(policy["expiration"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as e:
-        raise PolicyRefusal(400, "InvalidPolicyDocument", "Invalid Policy: malformed.") from e
-    if expiration <= datetime.datetime.now(datetime.UTC):
-        raise PolicyRefusal(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
-    covered = {"policy", "x-amz-signature", "x-amz-algorithm"}
-    for condition in policy["conditions"]:
-        if isinstance(condition, dict):
-            ((name, expected),) = condition.items()
-            condition = ["eq", "$" + name, expected]
-        op, name = condition[0], condition[1]
-        if op == "content-length-range":
-            if size > condition[2]:
-                raise PolicyRefusal(
-                    400,
-                    "EntityTooLarge",
-                    "Your proposed upload exceeds the maximum allowed size.",
-                )
-            if size < condition[1]:
-                raise PolicyRefusal(
-                    400,
-                    "EntityTooSmall",
-                    "Your proposed upload is smaller than the minimum allowed size.",
-                )
-            continue
-        name = name.lstrip("$").lower()
-        covered.add(name)
-        if not condition_met(condition, fields.get(name, "")):
-            raise PolicyRefusal(
-                403,
-                "AccessDenied",
-                f"Invalid according to Policy: Policy Condition failed: {json.dumps(condition)}",
-            )
-    if extra := set(fields) - covered:
-        raise PolicyRefusal(
-            403,
-            "AccessDenied",
-            f"Invalid according to Policy: Extra input fields: {', '.join(sorted(extra))}",
-        )
-    return fields["key"]
+    return presign_post(grant)

@@ -18,21 +18,18 @@ from django.core.exceptions import (
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import conf
+from .dev import DevBackend, PolicyRefusal, check_part_signature, check_post
 from .multipart import (
     MAX_OBJECT_SIZE,
-    DevBackend,
     MultipartError,
     Upload,
     backend,
-    check_part_signature,
     part_size,
     sign_upload,
     unsign_upload,
 )
 from .policy import (
     CHECKSUM_FIELD,
-    PolicyRefusal,
-    check_dev_post,
     condition_met,
     default_storage,
     storage_kind,
@@ -67,7 +64,7 @@ def dev_upload(request: HttpRequest) -> HttpResponse:
     if upload is None or len(request.FILES) != 1:
         return s3_error(400, "InvalidArgument", "POST requires exactly one file upload.")
     try:
-        key = check_dev_post(request.POST.dict(), upload.size)
+        key = check_post(request.POST.dict(), upload.size)
     except PolicyRefusal as refusal:
         return s3_error(refusal.status, refusal.code, refusal.message)
     if checksum := request.POST.get(CHECKSUM_FIELD):

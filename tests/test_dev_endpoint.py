@@ -11,7 +11,8 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from s3file.policy import _dev_signature, content_type_condition, presign
+from s3file.dev import sign_policy
+from s3file.policy import content_type_condition, presign
 from s3file.signing import Grant
 
 pytestmark = pytest.mark.usefixtures("dev_storage")
@@ -57,7 +58,7 @@ def expired_policy() -> dict:
     policy = json.loads(base64.b64decode(fields["policy"]))
     policy["expiration"] = "2020-01-01T00:00:00.000Z"
     encoded = base64.b64encode(json.dumps(policy).encode()).decode()
-    return {**fields, "policy": encoded, "x-amz-signature": _dev_signature(encoded)}
+    return {**fields, "policy": encoded, "x-amz-signature": sign_policy(encoded)}
 
 
 @pytest.mark.parametrize(
