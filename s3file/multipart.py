@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.core import signing
-from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import Storage
 
 from . import conf
 from .policy import storage_kind
-from .signing import SignatureExpired
+from .signing import sign_tuple, unsign_tuple
 
 if TYPE_CHECKING:
     from .dev import DevBackend  # which imports this module
@@ -61,20 +59,11 @@ class Upload(NamedTuple):
 
 
 def sign_upload(upload: Upload) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object(list(upload))
+    return sign_tuple(SALT, upload)
 
 
 def unsign_upload(value: str) -> Upload:
-    """The upload signed into ``value``; SuspiciousOperation if forged, malformed or stale."""
-    try:
-        key, upload_id, size, size_of_part = signing.TimestampSigner(salt=SALT).unsign_object(
-            value, max_age=2 * conf.get("S3FILE_EXPIRES")
-        )
-    except signing.SignatureExpired as e:
-        raise SignatureExpired("s3file: multipart upload handle expired") from e
-    except (signing.BadSignature, ValueError, TypeError) as e:
-        raise SuspiciousOperation("s3file: bad multipart upload handle") from e
-    return Upload(key, upload_id, size, size_of_part)
+    return unsign_tuple(SALT, value, Upload, "multipart upload handle")
 
 
 def backend(storage: Storage) -> S3Backend | DevBackend:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from urllib.parse import unquote
 
 from django.core import signing
@@ -13,6 +13,7 @@ from django.core.exceptions import SuspiciousOperation
 from . import conf
 
 SALT = "s3file.grant"
+T = TypeVar("T")
 # Control characters never appear in a browser's file name; backslashes only in attacks.
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
 
@@ -30,27 +31,36 @@ class Grant(NamedTuple):
     content_type: list
 
 
-def sign_grant(grant: Grant) -> str:
-    """Return a timestamped signature of ``grant``, as the form carries it."""
-    return signing.TimestampSigner(salt=SALT).sign_object(list(grant))
+def sign_tuple(salt: str, values: tuple) -> str:
+    """A timestamped signature of ``values`` (a grant, a multipart handle)."""
+    return signing.TimestampSigner(salt=salt).sign_object(list(values))
 
 
-def unsign_grant(value: str) -> Grant:
-    """Return the grant signed into ``value``; raise SuspiciousOperation if forged or stale.
+def unsign_tuple(salt: str, value: str, kind: type[T], what: str) -> T:
+    """The ``kind`` signed into ``value``; SuspiciousOperation if forged, malformed or stale.
 
     Signatures stay valid for twice ``S3FILE_EXPIRES``: the policy lets an upload start until
     it expires, and a large upload may need the rest before the form is posted. Signatures
     made with a key in ``SECRET_KEY_FALLBACKS`` still verify.
     """
     try:
-        folder, max_size, content_type = signing.TimestampSigner(salt=SALT).unsign_object(
+        values = signing.TimestampSigner(salt=salt).unsign_object(
             value, max_age=2 * conf.get("S3FILE_EXPIRES")
         )
+        return kind(*values)
     except signing.SignatureExpired as e:
-        raise SignatureExpired("s3file: upload signature expired") from e
+        raise SignatureExpired(f"s3file: {what} expired") from e
     except (signing.BadSignature, ValueError, TypeError) as e:
-        raise SuspiciousOperation("s3file: bad upload signature") from e
-    return Grant(folder, max_size, content_type)
+        raise SuspiciousOperation(f"s3file: bad {what}") from e
+
+
+def sign_grant(grant: Grant) -> str:
+    """The signed grant, as the form carries it."""
+    return sign_tuple(SALT, grant)
+
+
+def unsign_grant(value: str) -> Grant:
+    return unsign_tuple(SALT, value, Grant, "upload signature")
 
 
 def check_key_shape(key: str) -> str:
