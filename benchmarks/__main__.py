@@ -21,7 +21,7 @@ from .common import Context, log
 
 BENCHMARKS = {
     "appserver": "1. app-server cost per upload, classic against direct (1, 64, 512 MiB)",
-    "move": "2. post-upload move of a 512 MiB object: ours, S3Boto3Storage, one copy_object",
+    "move": "2. post-upload move of 64 and 512 MiB objects: ours, S3Boto3Storage, copy_object",
     "browser": "3. Chromium upload throughput of 1 GiB: POST, multipart x1/x4/x8, curl ceiling",
     "overhead": "4. S3FileMiddleware overhead on requests without files (in-process)",
     "wagtail": "5. Wagtail bulk upload of 20 images of ~5 MB: stock against wagtail_s3file",
@@ -53,7 +53,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="small sizes, one run each (1 and 64 MiB, a 64 MiB move, a 96 MiB browser "
         "upload, 5 Wagtail images): a smoke run of about 2 minutes, not figures to publish",
     )
-    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
+    parser.add_argument(
+        "--runs", type=int, help="runs per measurement (default 3, the move 5; quick 1)"
+    )
     parser.add_argument(
         "--browser-runs",
         type=int,
@@ -63,7 +65,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--sizes", help="app-server file sizes in MiB, comma-separated (default 1,64,512)"
     )
-    parser.add_argument("--move-size", type=int, help="move benchmark object in MiB (512)")
+    parser.add_argument(
+        "--move-sizes", help="move benchmark objects in MiB, comma-separated (default 64,512)"
+    )
     parser.add_argument("--browser-size", type=int, help="browser upload in MiB (1024)")
     parser.add_argument(
         "--out",
@@ -79,19 +83,19 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
     ctx = Context(work_dir=work_dir)
     if args.quick:
         ctx.quick = True
-        ctx.runs = ctx.browser_runs = 1
+        ctx.runs = ctx.browser_runs = ctx.move_runs = 1
         ctx.sizes = [1, 64]
-        ctx.move_size = 64
+        ctx.move_sizes = [64]
         ctx.browser_size = 96  # above the 64 MiB multipart threshold: 6 parts
         ctx.rounds, ctx.batch = 6, 50
     if args.runs:
-        ctx.runs = args.runs
+        ctx.runs = ctx.move_runs = args.runs
     if args.browser_runs:
         ctx.browser_runs = args.browser_runs
     if args.sizes:
         ctx.sizes = [int(size) for size in args.sizes.split(",")]
-    if args.move_size:
-        ctx.move_size = args.move_size
+    if args.move_sizes:
+        ctx.move_sizes = [int(size) for size in args.move_sizes.split(",")]
     if args.browser_size:
         ctx.browser_size = args.browser_size
     return ctx

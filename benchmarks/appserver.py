@@ -169,14 +169,15 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def render(result: dict[str, Any]) -> str:
     summary = summarize(result)
+    classic_cpu = {s["size_mib"]: s["cpu"] for s in summary if s["variant"] == "classic"}
     rows = [
         [
             report.size_label(s["size_mib"]),
             s["variant"],
             report.num(s["wall"]),
             report.times(s["wall_ratio"]),
-            report.num(s["cpu"]),
-            report.times(s["cpu_ratio"]),
+            report.cpu(s["cpu"]),
+            report.cpu_ratio(s["cpu"], classic_cpu.get(s["size_mib"], 0)),
             report.mib(s["received"], 3),
             report.mib(s["sent"], 3),
             report.mib(s["file_written"], 1),
@@ -211,16 +212,17 @@ form POST carries its key and signature, `S3OptimizedUploadStorage` saves it.
 **direct + read 64 B**: the same, and the view reads the file's first 64 bytes before saving.
 
 Only the form POST is measured, on one Django process: Django's own WSGI server
-(`benchmarks/serve.py`, the server `runserver` runs) on a pool of 4 reused threads, as gunicorn's
-gthread workers run (so django-storages' per-thread boto3 client is reused, as in production),
-SeaweedFS on loopback; the client sends one request at a time. *wall*: the request as the client
-saw it, from its first byte sent to the last byte of the answer (for classic that includes sending
-the file to Django). *CPU*: the process's user + system time (`/proc/<pid>/stat`, all threads, 10
-ms ticks). *received* / *sent*: bytes through the process's sockets (from the client and S3, to the
-client and S3), counted inside the process by wrapping `socket.recv_into`/`send` (`/proc/<pid>/io`
-counts only `read`/`write` calls, which Python's sockets do not make). *temp file*: bytes written
-to files (`wchar`): classic's upload spooled to disk by Django. *peak RSS*: `VmHWM` after resetting
-it to the current RSS (`/proc/<pid>/clear_refs`) just before the request; *RSS growth*: that peak
+(`benchmarks/serve.py`, the server `runserver` runs) on a pool of 4 reused threads, as
+gunicorn's gthread workers run (so django-storages' per-thread boto3 client is reused, as in
+production), SeaweedFS on loopback; the client sends one request at a time. *wall*: the request
+as the client saw it, from its first byte sent to the last byte of the answer (for classic that
+includes sending the file to Django). *CPU*: the process's user + system time
+(`/proc/<pid>/stat`, all threads, 10 ms ticks: "<0.01" is under one tick). *received* / *sent*:
+bytes through the process's sockets (from the client and S3, to the client and S3), counted
+inside the process by wrapping `socket.recv_into`/`send` (`/proc/<pid>/io` counts only
+`read`/`write` calls, which Python's sockets do not make). *temp file*: bytes written to files
+(`wchar`): classic's upload spooled to disk by Django. *peak RSS*: `VmHWM` after resetting it to
+the current RSS (`/proc/<pid>/clear_refs`) just before the request; *RSS growth*: that peak
 minus the RSS before the request. Each server process first served a warm-up request of every
 variant.
 """

@@ -28,7 +28,8 @@ class Context:
     quick: bool = False
     runs: int = 3
     sizes: list[int] = field(default_factory=lambda: [1, 64, 512])  # MiB, app-server benchmark
-    move_size: int = 512  # MiB
+    move_sizes: list[int] = field(default_factory=lambda: [64, 512])  # MiB
+    move_runs: int = 5  # the copies vary most from run to run
     browser_size: int = 1024  # MiB
     browser_runs: int = 2
     rounds: int = 20  # middleware benchmark: interleaved rounds ...

@@ -92,34 +92,38 @@ def variants(options: dict[str, Any]) -> dict[str, Callable[[str, str], Any]]:
 
 
 def run(ctx: Context) -> dict[str, Any]:
-    size = ctx.move_size * MiB
     rows: list[dict[str, Any]] = []
     with seaweedfs() as s3:
         bucket = new_bucket(s3, "move")
         client = s3.client()
-        # As the browser uploads a file this large: 16 MiB parts (a small file: one POST).
-        client.upload_file(
-            str(ctx.file(size)),
-            bucket,
-            "master.bin",
-            Config=TransferConfig(multipart_threshold=64 * MiB + 1, multipart_chunksize=16 * MiB),
-        )
+        for mib in ctx.move_sizes:
+            # As the browser uploads a file this size: one POST up to 64 MiB, 16 MiB parts above.
+            client.upload_file(
+                str(ctx.file(mib * MiB)),
+                bucket,
+                f"master-{mib}.bin",
+                Config=TransferConfig(
+                    multipart_threshold=64 * MiB + 1, multipart_chunksize=16 * MiB
+                ),
+            )
         client.put_object(Bucket=bucket, Key="warm-up.bin", Body=b"x" * MiB)
         moves = variants(s3.storage_options(bucket))
         counter = SocketCounter().install()
         try:
             for name in moves:  # boto3 clients and thread pools: before measuring
                 measure(client, bucket, "warm-up.bin", name, moves[name], counter)
-            for i in range(ctx.runs):
-                for name in rotated(list(moves), i):
-                    log(f"{TITLE}: {ctx.move_size} MiB, {name}, run {i + 1}/{ctx.runs}")
-                    row = measure(client, bucket, "master.bin", name, moves[name], counter)
-                    if row["size"] != size:
-                        raise RuntimeError(f"{name} moved {row['size']} bytes, not {size}")
-                    rows.append({"run": i, **row})
+            for mib in ctx.move_sizes:
+                for i in range(ctx.move_runs):
+                    for name in rotated(list(moves), i):
+                        log(f"{TITLE}: {mib} MiB, {name}, run {i + 1}/{ctx.move_runs}")
+                        master = f"master-{mib}.bin"
+                        row = measure(client, bucket, master, name, moves[name], counter)
+                        if row["size"] != mib * MiB:
+                            raise RuntimeError(f"{name} moved {row['size']} bytes, not {mib} MiB")
+                        rows.append({"size_mib": mib, "run": i, **row})
         finally:
             counter.uninstall()
-    return {"params": {"size_mib": ctx.move_size, "runs": ctx.runs}, "runs": rows}
+    return {"params": {"sizes_mib": ctx.move_sizes, "runs": ctx.move_runs}, "runs": rows}
 
 
 def measure(
@@ -158,26 +162,23 @@ def measure(
     }
 
 
-def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
-    names = list(dict.fromkeys(r["variant"] for r in result["runs"]))
+def summarize(result: dict[str, Any], size: int) -> dict[str, dict[str, Any]]:
+    """Medians per variant for objects of ``size`` MiB, with ratios to copy_object and ours."""
+    runs = [r for r in result["runs"] if r["size_mib"] == size]
     medians = {}
-    for name in names:
-        runs = [r for r in result["runs"] if r["variant"] == name]
+    for name in dict.fromkeys(r["variant"] for r in runs):
+        mine = [r for r in runs if r["variant"] == name]
         medians[name] = {
-            **{k: median([r[k] for r in runs]) for k in ("wall", "cpu", "received", "sent")},
-            "requests": runs[-1]["requests"],
+            "variant": name,
+            **{k: median([r[k] for r in mine]) for k in ("wall", "cpu", "received", "sent")},
+            "requests": mine[-1]["requests"],
         }
     copy = medians.get(COPY, {}).get("wall")
     ours = medians.get(OURS, {}).get("wall")
-    return [
-        {
-            "variant": name,
-            **m,
-            "copy_ratio": ratio(m["wall"], copy) if copy else None,
-            "ours_ratio": ratio(m["wall"], ours) if ours else None,
-        }
-        for name, m in medians.items()
-    ]
+    for m in medians.values():
+        m["copy_ratio"] = ratio(m["wall"], copy) if copy else None
+        m["ours_ratio"] = ratio(m["wall"], ours) if ours else None
+    return medians
 
 
 def requests_label(requests: dict[str, int]) -> str:
@@ -185,8 +186,27 @@ def requests_label(requests: dict[str, int]) -> str:
 
 
 def render(result: dict[str, Any]) -> str:
-    summary = {s["variant"]: s for s in summarize(result)}
-    size = report.size_label(result["params"]["size_mib"])
+    sections = [render_size(result, size) for size in result["params"]["sizes_mib"]]
+    return f"""## {TITLE}
+
+{"".join(sections)}Medians of {result["params"]["runs"]} runs, the variants interleaved, each
+run in a different order; in the benchmark's own process (not a server), against SeaweedFS on
+loopback. Each move starts from a fresh object in the upload folder, made with a `copy_object`
+of one object uploaded as the browser uploads a file that size (one POST up to 64 MiB, 16 MiB
+parts above). *wall*: the `save()` (or the boto3 call) from start to return; *CPU*: this
+process's user + system time; *received* / *sent*: bytes through this process's sockets
+(`benchmarks/sockets.py`), i.e. bytes of the file that went through Python, plus the requests'
+own; *S3 requests*: every S3 operation boto3 made. `S3OptimizedUploadStorage.save` and
+`S3Boto3Storage.save` include what `Storage.save` always does (a `HeadObject` to find a free
+name, as `file_overwrite` is off) and the `HeadObject` that gives the upload's size; ours also
+deletes the uploaded object. boto3's managed copy (`client.copy`) copies in parts from the
+transfer config's `multipart_threshold` (8 MiB by default) up.
+"""
+
+
+def render_size(result: dict[str, Any], mib: int) -> str:
+    summary = summarize(result, mib)
+    size = report.size_label(mib)
 
     def rows(names: tuple[str, ...]) -> list[list[Any]]:
         return [
@@ -203,15 +223,8 @@ def render(result: dict[str, Any]) -> str:
             if (s := summary.get(name))
         ]
 
-    headers = [
-        "move",
-        "wall s",
-        "÷ copy_object",
-        "CPU s",
-        "received MiB",
-        "sent MiB",
-        "S3 requests",
-    ]
+    headers = ["move", "wall s", "÷ copy_object", "CPU s"]
+    headers += ["received MiB", "sent MiB", "S3 requests"]
     ours, plain = summary.get(OURS), summary.get(PLAIN)
     versus = ""
     if ours and plain:
@@ -223,7 +236,7 @@ def render(result: dict[str, Any]) -> str:
             f"{report.mib(ours['received'], 3)} MiB went through Python against "
             f"{report.mib(plain['received'], 1)} MiB.\n\n"
         )
-    return f"""## {TITLE} of a {size} object
+    return f"""### A {size} object
 
 {versus}{report.table(headers, rows(MAIN))}
 
@@ -231,14 +244,4 @@ Diagnosis: where the difference to one `copy_object` goes.
 
 {report.table(headers, rows(DIAGNOSIS))}
 
-Medians of {result["params"]["runs"]} runs, the variants interleaved, each run in a different
-order; in the benchmark's own process (not a server), against SeaweedFS on loopback. Each move
-starts from a fresh object in the upload folder, made with a `copy_object` of one object
-uploaded as the browser uploads a file this large (16 MiB parts). *wall*: the `save()` (or the
-boto3 call) from start to return; *CPU*: this process's user + system time; *received* /
-*sent*: bytes through this process's sockets (`benchmarks/sockets.py`), i.e. bytes of the file
-that went through Python, plus the requests' own; *S3 requests*: every S3 operation boto3 made.
-`S3OptimizedUploadStorage.save` and `S3Boto3Storage.save` include what `Storage.save` always
-does (a `HeadObject` to find a free name, as `file_overwrite` is off) and the `HeadObject` that
-gives the upload's size; ours also deletes the uploaded object.
 """

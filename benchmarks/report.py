@@ -75,7 +75,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _numeric(cell: Any) -> bool:
-    text = str(cell).replace("×", "").replace("%", "").replace("+", "").strip()
+    text = str(cell).replace("×", "").replace("%", "").replace("+", "").replace("<", "").strip()
     try:
         float(text)
     except ValueError:
@@ -85,6 +85,21 @@ def _numeric(cell: Any) -> bool:
 
 def num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
+
+
+#: /proc/<pid>/stat counts CPU time in 10 ms ticks: less is not measured.
+CPU_TICK = 0.01
+
+
+def cpu(value: float) -> str:
+    return "<0.01" if value < CPU_TICK else f"{value:.2f}"
+
+
+def cpu_ratio(value: float, reference: float) -> str:
+    """A CPU ratio, or "–" when either side is under one tick."""
+    if value < CPU_TICK or reference < CPU_TICK:
+        return "–"
+    return times(value / reference)
 
 
 def mib(value: float | None, digits: int = 1) -> str:

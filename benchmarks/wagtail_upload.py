@@ -203,7 +203,6 @@ def render(result: dict[str, Any]) -> str:
             report.mib(s["sent"], 1),
             report.mib(s["file_written"], 1),
             report.mib(s["peak"], 0),
-            report.mib(s["growth"], 0),
         ]
         for s in summary
     ]
@@ -217,7 +216,6 @@ def render(result: dict[str, Any]) -> str:
         "sent MiB",
         "files written MiB",
         "peak RSS MiB",
-        "RSS growth MiB",
     ]
     return f"""## {TITLE}: {params["images"]} JPEGs of {params["mean_mib"]:.1f} MiB
 
@@ -232,5 +230,7 @@ browser puts each file in S3 first, Django gets its key and copies it into place
 the search index, the SQLite database), one Django process (the server of benchmark 1),
 SeaweedFS on loopback. *wall*: from choosing the files to the last row's result; the other
 columns as in benchmark 1, for the Django process over the whole batch (the page's own
-requests included); *files written* counts Django's temporary files and SQLite's writes.
+requests included); *files written* counts Django's temporary files and SQLite's writes;
+*peak RSS* is the process's high-water mark during the batch (each server process serves every
+batch of its site, so it starts each batch with what earlier ones left).
 """
