@@ -76,6 +76,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="where results.md and results.json go (default: benchmarks/)",
     )
     parser.add_argument("--no-write", action="store_true", help="print the results, write no file")
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="run nothing: rewrite results.md from results.json (after changing a text)",
+    )
     return parser.parse_args(argv)
 
 
@@ -130,6 +135,10 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.render:
+        results = report.load(args.out)
+        report.write(args.out, results, render(results))
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     import django
 

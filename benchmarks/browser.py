@@ -397,12 +397,12 @@ def render(result: dict[str, Any]) -> str:
         if name.startswith("multipart") and name in by_name
     ]
     findings = (
-        f"At {md5_rate:.0f} MiB/s (the part-size slice), the script's MD5 of the whole {size} "
-        f"takes {md5_seconds:.1f} s of the page's main thread, the equivalent of "
+        f"At {md5_rate:.0f} MiB/s (the part-size slice, one core), the script's MD5 of the whole "
+        f"{size} takes {md5_seconds:.1f} s, the equivalent of "
         + ", ".join(shares)
-        + ". JavaScript runs one MD5 at a time on that thread, and each part is hashed before it "
-        "is sent, so the hashing bounds multipart throughput whatever the concurrency, and with "
-        "N parts in flight the first part leaves only after N hashes (see *first part sent at*)."
+        + ". The script hashes one part at a time (in one Web Worker since c7a6a52, on the "
+        "page's main thread before) and each part before it is sent, so the hashing rate bounds "
+        "multipart throughput whatever the number of parts in flight."
     )
     four = by_name.get("multipart, 4 parts at a time")
     if four and (free := by_name.get(WHAT_IF)):
@@ -438,9 +438,9 @@ Timing entries; *at*: since the `s3file:start` event):
 
 {report.table(PHASE_HEADERS, phase_rows)}
 
-Hashing in the page, MiB/s (medians of 3, after a warm-up): reading a slice of the file into
-an `ArrayBuffer` (`Blob.arrayBuffer()`), the script's MD5 (`s3file/js/md5.js`, each part's
-Content-MD5), and Web Crypto's native SHA-256 for comparison.
+Hashing in the page, MiB/s (medians of 3, after a warm-up, on the page's thread): reading a
+slice of the file into an `ArrayBuffer` (`Blob.arrayBuffer()`), the script's MD5
+(`s3file/js/md5.js`, each part's Content-MD5), and Web Crypto's native SHA-256 for comparison.
 
 {report.table(["slice", "read MiB/s", "MD5 MiB/s", "SHA-256 MiB/s"], hash_rows)}
 
