@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: test lint sandbox bench chromium
+.PHONY: test test-wagtail-lts lint sandbox bench chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,18 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed chromium lint
 	$(PY) -m pytest
+	$(MAKE) test-wagtail-lts
+
+# The newest Wagtail is what .venv gets; the Wagtail tests also run on the 7.4 LTS.
+LTS_VENV ?= .venv-wagtail74
+$(LTS_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LTS_VENV)
+	$(LTS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LTS_VENV)/bin/python -m pip install -q -e ".[s3]" "wagtail>=7.4,<7.5" --group test
+	touch $@
+
+test-wagtail-lts: $(LTS_VENV)/.installed chromium
+	$(LTS_VENV)/bin/python -m pytest tests/wagtail tests/test_forms.py tests/test_middleware.py
 
 sandbox: $(VENV)/.installed
 	$(PY) sandbox/run.py
