@@ -126,7 +126,8 @@ if _options:
         "OPTIONS": json.loads(_options),
     }
 else:
-    MEDIA_ROOT = tempfile.mkdtemp(prefix="s3file-bench-media-")
+    # Named, not created: FileSystemStorage makes it on a first save, which no benchmark does.
+    MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "s3file-bench-media")
     _default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default,
