@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 DEFAULTS: dict[str, Any] = {
     # Folder (inside the storage's location) that browsers upload into. Expire it in S3.
@@ -45,6 +48,19 @@ DEFAULTS: dict[str, Any] = {
 def get(name: str) -> Any:
     """Return the project's value of setting ``name``, or its documented default."""
     return getattr(settings, name, DEFAULTS[name])
+
+
+@functools.cache
+def endpoint_prefix() -> str:
+    """``"/" + S3FILE_ENDPOINT_PATH``; cached, as the middleware checks it on every request
+    (an unset setting costs a caught AttributeError in Django's LazySettings)."""
+    return "/" + get("S3FILE_ENDPOINT_PATH")
+
+
+@receiver(setting_changed)
+def forget_cached_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == "S3FILE_ENDPOINT_PATH":
+        endpoint_prefix.cache_clear()
 
 
 MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"

@@ -12,7 +12,7 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cached_property
 from typing import Any
@@ -39,7 +39,9 @@ UNAVAILABLE = _(
 logger = logging.getLogger("s3file")
 
 
-_after_response: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+#: Actions waiting for the view's answer (see ``after_response``); the middleware sets a list
+#: here around each POST.
+AFTER_RESPONSE: ContextVar[list[Callable[[], None]] | None] = ContextVar(
     "s3file_after_response", default=None
 )
 
@@ -48,22 +50,11 @@ def after_response(action: Callable[[], None]) -> None:
     """Run ``action`` once the view has answered without a server error, or at once outside
     a request ``S3FileMiddleware`` handles. Deleting a temporary upload waits for this, so a
     request that fails after the copy (a database error, say) can be submitted again."""
-    pending = _after_response.get()
+    pending = AFTER_RESPONSE.get()
     if pending is None:
         action()
     else:
         pending.append(action)
-
-
-@contextlib.contextmanager
-def actions_after_response() -> Iterator[list[Callable[[], None]]]:
-    """Collect ``after_response`` actions while the body runs (the middleware's view call)."""
-    pending: list[Callable[[], None]] = []
-    token = _after_response.set(pending)
-    try:
-        yield pending
-    finally:
-        _after_response.reset(token)
 
 
 def get_object(client: Any, **params: Any) -> Any:

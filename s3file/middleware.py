@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from . import conf
-from .files import S3UploadedFile, actions_after_response
+from .files import AFTER_RESPONSE, S3UploadedFile
 from .policy import default_storage
 from .signing import check_key, unsign_grant
 
@@ -49,21 +49,33 @@ class S3FileMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self.__acall__(request)
-        on_endpoint = request.path_info.startswith(endpoint_prefix())
+        on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := endpoint(request)) is not None:
             return response
+        if request.method != "POST":  # no files, nothing to clean up: the common case
+            return self.get_response(request)
         hook(request)
-        with actions_after_response() as pending:
+        pending: list[Callable[[], None]] = []
+        token = AFTER_RESPONSE.set(pending)
+        try:
             response = self.get_response(request)
+        finally:
+            AFTER_RESPONSE.reset(token)
         return run_after_response(pending, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        on_endpoint = request.path_info.startswith(endpoint_prefix())
+        on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
             return response
+        if request.method != "POST":
+            return await self.get_response(request)  # type: ignore[misc]
         hook(request)
-        with actions_after_response() as pending:
+        pending: list[Callable[[], None]] = []
+        token = AFTER_RESPONSE.set(pending)
+        try:
             response = await self.get_response(request)  # type: ignore[misc]
+        finally:
+            AFTER_RESPONSE.reset(token)
         if pending:
             await sync_to_async(run_after_response)(pending, response)
         return response
@@ -82,23 +94,19 @@ def run_after_response(
     return response
 
 
-def endpoint_prefix() -> str:
-    return "/" + conf.get("S3FILE_ENDPOINT_PATH")
-
-
 def endpoint(request: HttpRequest) -> HttpResponseBase | None:
     """Answer a request to one of s3file's own endpoints (``s3file.urls``), or return None."""
     try:
-        match = resolve(request.path_info[len(endpoint_prefix()) - 1 :], urlconf="s3file.urls")
+        match = resolve(
+            request.path_info[len(conf.endpoint_prefix()) - 1 :], urlconf="s3file.urls"
+        )
     except Resolver404:
         return None
     return match.func(request, *match.args, **match.kwargs)
 
 
 def hook(request: HttpRequest) -> None:
-    """Make the request add uploaded files to ``request.FILES`` when it parses its body."""
-    if request.method != "POST":
-        return
+    """Make a POST add uploaded files to ``request.FILES`` when it parses its body."""
     load = request._load_post_and_files
 
     def load_post_and_files() -> None:

@@ -161,3 +161,18 @@ def test_posting_onto_a_folder_is_refused_not_a_500(client, dev_storage):
     response = post(client, form())
     assert (response.status_code, s3_code(response)) == (400, "InvalidArgument")
     assert (dev_storage / FOLDER / "0" / "a.txt" / "inner" / "x").exists()
+
+
+@pytest.mark.django_db
+def test_the_endpoint_path_is_a_setting(client, settings, dev_storage):
+    settings.S3FILE_ENDPOINT_PATH = "dev-s3/"
+    fields = form()
+    assert (
+        client.post("/dev-s3/", {**fields, "file": SimpleUploadedFile("a.txt", b"hi")}).status_code
+        == 201
+    )
+    settings.S3FILE_ENDPOINT_PATH = "__s3file__/"
+    assert (
+        client.post("/dev-s3/", {**fields, "file": SimpleUploadedFile("a.txt", b"hi")}).status_code
+        == 404
+    )
