@@ -167,3 +167,14 @@ def test_md5_matches_python(page, live_server, dev_storage):
     ]
     assert digests == expected
     assert json.dumps(digests)
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_without_workers_the_page_hashes_the_parts(page, live_server, dev_storage, tmp_path):
+    page.add_init_script("window.Worker = function () { throw new Error('refused by CSP'); };")
+    big = make_file(tmp_path / "nocsp.bin", 12 * MiB, seed=9)
+    puts = part_puts(page)
+    submit(page, live_server, big)
+    assert result(page)["files"]["file"][0]["size"] == 12 * MiB
+    assert len(puts) == 3 and all(r.headers.get("content-md5") for r in puts)
+    assert sha256(dev_storage / Document.objects.get().file.name) == sha256(big)

@@ -9,38 +9,62 @@ import { md5 } from "./md5.js";
 import { UploadError, pool, s3Error, send, sleep } from "./request.js";
 
 const SIGN_BATCH = 20;
-const hashing = new Map(); // id -> {blob, resolve}: parts the worker is hashing
-let worker = null; // null: not started; false: unavailable (a CSP, say), hash here instead
-let lastId = 0;
+// Parts are hashed in workers, as many as the machine has cores (MD5 in JavaScript runs at
+// some 60-300 MiB/s a core), so hashing neither blocks the page nor paces the upload.
+const MAX_WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+const idle = []; // workers waiting for a part
+const queue = []; // {blob, resolve} waiting for a worker
+let started = 0;
+let refused = false; // workers not allowed (a CSP, say): hash on the page instead
+
+function hashHere({ blob, resolve }) {
+  resolve(blob.arrayBuffer().then(md5));
+}
 
 function startWorker() {
+  let worker;
   try {
-    const started = new Worker(new URL("./md5-worker.js", import.meta.url), { type: "module" });
-    started.addEventListener("message", ({ data }) => {
-      hashing.get(data.id)?.resolve(data.digest);
-      hashing.delete(data.id);
-    });
-    started.addEventListener("error", () => {
-      worker = false;
-      for (const { blob, resolve } of hashing.values()) resolve(blob.arrayBuffer().then(md5));
-      hashing.clear();
-    });
-    return started;
+    worker = new Worker(new URL("./md5-worker.js", import.meta.url), { type: "module" });
   } catch {
-    return false;
+    return null;
+  }
+  started += 1;
+  worker.addEventListener("message", ({ data }) => {
+    worker.job.resolve(data);
+    worker.job = null;
+    idle.push(worker);
+    dispatch();
+  });
+  worker.addEventListener("error", () => {
+    refused = true;
+    if (worker.job) hashHere(worker.job);
+    queue.splice(0).forEach(hashHere);
+  });
+  return worker;
+}
+
+function dispatch() {
+  while (queue.length && (idle.length || started < MAX_WORKERS)) {
+    const worker = idle.pop() ?? startWorker();
+    if (!worker) {
+      refused = true;
+      queue.splice(0).forEach(hashHere);
+      return;
+    }
+    worker.job = queue.shift();
+    worker.postMessage(worker.job.blob);
   }
 }
 
-/** The part's Content-MD5, computed in a worker when the page allows one. */
+/** The part's Content-MD5 (base64), computed in a worker when the page allows one. */
 function partMd5(blob) {
-  worker ??= startWorker();
-  if (!worker) return blob.arrayBuffer().then(md5);
   return new Promise((resolve) => {
-    const id = ++lastId;
-    hashing.set(id, { blob, resolve });
-    worker.postMessage({ id, blob });
+    if (refused) return hashHere({ blob, resolve });
+    queue.push({ blob, resolve });
+    dispatch();
   });
 }
+
 const TRANSIENT = new Set(["BadDigest", "RequestTimeout", "SlowDown", "InternalError"]);
 
 const remembered = {
