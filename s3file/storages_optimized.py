@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, NamedTuple
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import SuspiciousOperation
 from storages.backends.s3 import S3File, S3Storage
@@ -15,6 +16,8 @@ from .files import S3UploadedFile, after_response
 from .policy import storage_kind
 
 logger = logging.getLogger("s3file")
+#: The largest object one CopyObject request may copy.
+COPY_OBJECT_MAX = 5 * 1024**3
 
 
 class CopySource(NamedTuple):
@@ -53,14 +56,24 @@ class S3OptimizedUploadStorage(S3Storage):
     """``S3Boto3Storage`` that saves a file already in S3 by copying it inside S3.
 
     When the content is a direct upload (``request.FILES`` from ``S3FileMiddleware``) or a
-    file of an S3 storage on the same server, the object is copied server-side (boto3's
-    managed copy: in parts above the transfer config's ``multipart_threshold``, so objects
-    over 5 GB copy too) with the usual write parameters (ContentType, ACL,
+    file of an S3 storage on the same server, the object is copied server-side: one
+    CopyObject up to ``copy_threshold`` (1 GiB), boto3's managed multipart copy in parts of
+    ``copy_chunksize`` (128 MiB) above it, so objects over 5 GB copy too; with the usual write
+    parameters (ContentType, ACL,
     ``AWS_S3_OBJECT_PARAMETERS``). A direct upload's temporary object is then deleted (once
     the view has answered) unless ``S3FILE_DELETE_TEMP_FILES`` is False; saving the same
     upload again copies it from where the first save put it. Any other content is uploaded
     as usual.
     """
+
+    def get_default_settings(self) -> dict[str, Any]:
+        return {
+            **super().get_default_settings(),
+            # One CopyObject up to this size (S3 takes up to 5 GiB in one); a multipart copy
+            # in parts of copy_chunksize above it. Both may be set in OPTIONS.
+            "copy_threshold": 1024**3,
+            "copy_chunksize": 128 * 1024**2,
+        }
 
     def _save(self, name: str, content: Any) -> str:
         source = copy_source(content)
@@ -88,13 +101,17 @@ class S3OptimizedUploadStorage(S3Storage):
         if source.etag:
             extra["CopySourceIfMatch"] = source.etag
         try:
-            if source.size < self.transfer_config.multipart_threshold:
+            if source.size <= min(self.copy_threshold, COPY_OBJECT_MAX):
                 # One request; the managed copy below would first HEAD the source again.
                 client.copy_object(CopySource=copy_from, Bucket=self.bucket_name, Key=key, **extra)
             else:
-                client.copy(
-                    copy_from, self.bucket_name, key, ExtraArgs=extra, Config=self.transfer_config
+                config = TransferConfig(
+                    multipart_threshold=self.copy_threshold,
+                    multipart_chunksize=self.copy_chunksize,
+                    max_concurrency=self.transfer_config.max_request_concurrency,
+                    use_threads=self.transfer_config.use_threads,
                 )
+                client.copy(copy_from, self.bucket_name, key, ExtraArgs=extra, Config=config)
         except ClientError as e:
             if e.response["ResponseMetadata"]["HTTPStatusCode"] == 412:
                 raise SuspiciousOperation(f"s3file: {source.key!r} changed after its check") from e

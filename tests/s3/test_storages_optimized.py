@@ -71,10 +71,9 @@ def test_other_content_is_uploaded_as_usual(s3, s3_calls):
 
 
 def test_above_the_threshold_the_copy_goes_in_parts(s3, settings, s3_calls):
+    """What objects over 5 GiB get, with the threshold lowered from 1 GiB to 5 MiB."""
     settings.STORAGES = s3_storage_settings(
-        s3.server,
-        s3.name,
-        transfer_config=TransferConfig(multipart_threshold=5 * MiB, multipart_chunksize=5 * MiB),
+        s3.server, s3.name, copy_threshold=5 * MiB, copy_chunksize=5 * MiB
     )
     body = bytes(range(256)) * (12 * MiB // 256)
     s3.put(TEMP, body)
@@ -84,6 +83,17 @@ def test_above_the_threshold_the_copy_goes_in_parts(s3, settings, s3_calls):
     assert "CompleteMultipartUpload" in ops and "CopyObject" not in ops
     assert s3.read("big/b.bin") == body
     assert s3.keys() == ["big/b.bin"]
+
+
+def test_below_the_threshold_one_copy_object_whatever_the_upload_config(s3, settings, s3_calls):
+    settings.STORAGES = s3_storage_settings(
+        s3.server, s3.name, transfer_config=TransferConfig(multipart_threshold=5 * MiB)
+    )
+    s3.put(TEMP, b"x" * (12 * MiB))
+    s3_calls.clear()
+    storages["default"].save("big/b.bin", S3UploadedFile(storages["default"], TEMP))
+    ops = operations(s3_calls)
+    assert ops.count("CopyObject") == 1 and "UploadPartCopy" not in ops
 
 
 def test_location_is_honoured(s3, settings):
