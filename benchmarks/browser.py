@@ -400,9 +400,9 @@ def render(result: dict[str, Any]) -> str:
         f"At {md5_rate:.0f} MiB/s (the part-size slice, one core), the script's MD5 of the whole "
         f"{size} takes {md5_seconds:.1f} s, the equivalent of "
         + ", ".join(shares)
-        + ". The script hashes one part at a time (in one Web Worker since c7a6a52, on the "
-        "page's main thread before) and each part before it is sent, so the hashing rate bounds "
-        "multipart throughput whatever the number of parts in flight."
+        + ". The script hashes each part before it sends it, in a pool of Web Workers (one per "
+        "core, up to 8), so with more parts in flight than cores the hashing rate bounds "
+        "multipart throughput."
     )
     four = by_name.get("multipart, 4 parts at a time")
     if four and (free := by_name.get(WHAT_IF)):
