@@ -126,9 +126,13 @@ def add_uploaded_files(request: HttpRequest) -> None:
     ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows.
     """
     post = request._post
+    # A field of the project's own may be called "s3file": only fields signed for are ours.
+    fields = [f for f in dict.fromkeys(post.getlist(MARKER)) if f + SIGNATURE_SUFFIX in post]
+    if not fields:
+        return
     uploads: dict[str, list[S3UploadedFile]] = {}
     storage = default_storage()
-    for field in dict.fromkeys(post.getlist(MARKER)):
+    for field in fields:
         try:
             # A resumed multipart upload lies in the folder of the page it started on, so a
             # field may carry several signatures; each key must lie in one of their folders.
@@ -150,7 +154,9 @@ def add_uploaded_files(request: HttpRequest) -> None:
             "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
         )
     post._mutable = True
-    post.pop(MARKER)
+    post.setlist(MARKER, [f for f in post.getlist(MARKER) if f not in uploads])
+    if not post.getlist(MARKER):
+        del post[MARKER]
     for field, files in uploads.items():
         post.pop(field, None)
         post.pop(field + SIGNATURE_SUFFIX, None)

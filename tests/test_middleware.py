@@ -194,3 +194,8 @@ def test_the_receiving_field_enforces_its_own_limits_whatever_the_grant(client, 
     keys = stored((name, body))
     response = client.post("/images/", {"title": "t", **upload_fields("image", keys)})
     assert f"“{name}” {error}" in response.content.decode()
+
+
+def test_a_projects_own_field_called_s3file_is_left_alone(client):
+    response = client.post("/describe/", {"s3file": "my value", "title": "x"})
+    assert response.json()["post"] == {"s3file": ["my value"], "title": ["x"]}
