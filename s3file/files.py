@@ -148,6 +148,8 @@ class S3UploadedFile(UploadedFile):
         #: Whether the object is still the browser's upload (S3OptimizedUploadStorage
         #: moves it on the first save, then points this file at its new place).
         self.temporary = True
+        #: Whether the widget had the browser send a SHA-1 (then the HEAD asks for it).
+        self.checksum_wanted = False
         #: Preconditions for reading and copying: the ETag the HEAD saw.
         self.conditions: dict[str, str] = {}
         self._spooled: Any = None
@@ -172,18 +174,29 @@ class S3UploadedFile(UploadedFile):
         if storage_kind(self.storage) == "s3":
             from botocore.exceptions import BotoCoreError, ClientError
 
-            try:
-                head = self.storage.connection.meta.client.head_object(
-                    Bucket=self.bucket, Key=self.key
-                )
-            except ClientError as e:
-                if e.response["ResponseMetadata"]["HTTPStatusCode"] in (403, 404):
-                    raise self._missing() from e
-                raise self._unavailable() from e
-            except BotoCoreError as e:  # no connection, a timeout: S3 is away, not the file
-                raise self._unavailable() from e
+            client = self.storage.connection.meta.client
+            # With the checksum, when the widget asked the browser for one (sha1 then needs
+            # no second HEAD); SSE-KMS objects may refuse that mode, hence the second try.
+            modes = [{"ChecksumMode": "ENABLED"}, {}] if self.checksum_wanted else [{}]
+            for mode in modes:
+                try:
+                    head = client.head_object(Bucket=self.bucket, Key=self.key, **mode)
+                    break
+                except ClientError as e:
+                    status = e.response["ResponseMetadata"]["HTTPStatusCode"]
+                    if status == 403 and mode:
+                        continue
+                    if status in (403, 404):
+                        raise self._missing() from e
+                    raise self._unavailable() from e
+                except BotoCoreError as e:  # no connection, a timeout: S3 is away
+                    raise self._unavailable() from e
             self.conditions = {"IfMatch": head["ETag"]}
-            return {"size": head["ContentLength"], "content_type": head.get("ContentType")}
+            return {
+                "size": head["ContentLength"],
+                "content_type": head.get("ContentType"),
+                "sha1": head.get("ChecksumSHA1", ""),
+            }
         try:
             if not os.path.isfile(self.storage.path(self.storage_name)):
                 raise FileNotFoundError(self.storage_name)
@@ -213,13 +226,16 @@ class S3UploadedFile(UploadedFile):
         if storage_kind(self.storage) == "s3":
             from botocore.exceptions import ClientError
 
-            try:
-                head = self.storage.connection.meta.client.head_object(
-                    Bucket=self.bucket, Key=self.key, ChecksumMode="ENABLED", **self.conditions
-                )
-            except ClientError:
-                head = {}
-            value = head.get("ChecksumSHA1", "")
+            if self.checksum_wanted:
+                value = self._head["sha1"]  # that HEAD asked for it
+            else:
+                try:
+                    head = self.storage.connection.meta.client.head_object(
+                        Bucket=self.bucket, Key=self.key, ChecksumMode="ENABLED", **self.conditions
+                    )
+                except ClientError:
+                    head = {}
+                value = head.get("ChecksumSHA1", "")
             if value and "-" not in value:  # "-N": a checksum of part checksums
                 return base64.b64decode(value).hex()
         digest = hashlib.sha1(usedforsecurity=False)

@@ -101,12 +101,13 @@ class S3FileInputMixin:
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)  # type: ignore[misc]
-        if not self.check_limits:
-            return value
-        # A grant from any page's input lets its holder upload; what this field takes is
-        # decided here, whichever grant the file came with.
         for upload in value if isinstance(value, list) else [value]:
-            if isinstance(upload, S3UploadedFile):
+            if not isinstance(upload, S3UploadedFile):
+                continue
+            upload.checksum_wanted = upload.checksum_wanted or self.checksum
+            # A grant from any page's input lets its holder upload; what this field takes is
+            # decided here, whichever grant the file came with.
+            if self.check_limits:
                 upload.add_limit(
                     self.max_size or conf.get("S3FILE_MAX_SIZE"),
                     content_type_condition(self.attrs.get("accept", "")),

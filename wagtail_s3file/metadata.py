@@ -20,6 +20,7 @@ Anything that is not a direct upload goes to Wagtail's own code unchanged.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -62,8 +63,9 @@ def header_size(upload: S3UploadedFile) -> tuple[int, int] | None:
 
 
 class HeaderImage:
-    """Willow's image of an upload for Wagtail's checks, with the size and frame count
-    read from the header; everything else is Willow's."""
+    """Willow's image of an upload for Wagtail's checks, with the size read from the header
+    and the frame count Willow would give, without reading the whole file; everything else
+    is Willow's."""
 
     def __init__(self, image: Any, upload: S3UploadedFile) -> None:
         self.image, self.upload = image, upload
@@ -75,12 +77,12 @@ class HeaderImage:
         return header_size(self.upload) or self.image.get_size()
 
     def get_frame_count(self) -> int:
-        if header_size(self.upload) is None:
-            return self.image.get_frame_count()
-        self.upload.seek(0)
-        with PILImage.open(self.upload) as image:
-            # Animated GIFs are read through to count frames; other formats say it upfront.
-            return getattr(image, "n_frames", 1)
+        # Willow's Pillow backend counts no frames (1), but converting the image to it reads
+        # the whole file: answer as it would, without the read. With Wand installed Willow
+        # counts real frames, and is asked.
+        if importlib.util.find_spec("wand") is None:
+            return 1
+        return self.image.get_frame_count()
 
 
 def image_to_python(original: Callable, field: WagtailImageField, data: Any) -> Any:

@@ -290,3 +290,15 @@ def test_choosing_another_file_mid_upload_stops_the_old_one(page, live_server, s
     page.unroute(f"{s3.server.endpoint_url}/**")
     page.click("button[value=save]")
     assert result(page)["files"]["file"][0]["name"] == "right.txt"
+
+
+def test_a_button_the_page_disabled_while_waiting_keeps_its_meaning(page, live_server, s3, small):
+    """Wagtail disables the clicked "Publish" a tick after the click."""
+    fill(page, live_server, small)
+    page.evaluate("""() => document.addEventListener("click", (event) => {
+        const button = event.target.closest("button");
+        if (button) setTimeout(() => { button.disabled = true; });
+    })""")
+    page.click("button[value=alt]")
+    data = result(page)
+    assert (data["path"], data["post"]["action"]) == ("/upload/alt/", ["alt"])

@@ -90,4 +90,9 @@ def test_three_documents_upload_to_s3_hashed_by_s3(
     assert s3_bytes_read.total == 0
     checksum_heads = [c for c in s3_calls if c.params.get("ChecksumMode") == "ENABLED"]
     assert len(checksum_heads) == 3
+    # ... and that HEAD also gave the size: none other of the uploaded objects.
+    temp_heads = [
+        c for c in s3_calls if c.operation == "HeadObject" and c.params["Key"].startswith("tmp/")
+    ]
+    assert len(temp_heads) == 3
     assert [s3.read(saved[name].file.name) for name in documents] == list(documents.values())

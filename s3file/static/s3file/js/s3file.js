@@ -261,11 +261,17 @@ function submit(form, inputs, submitter) {
     input.dataset.s3fName = input.name;
     input.removeAttribute("name");
   }
+  const button = submitter?.isConnected && submitter.form === form ? submitter : null;
+  // Pages disable the clicked button while they wait (Wagtail's "Publish" does): a disabled
+  // submitter would send no name, and "Publish" would become "Save draft".
+  const disabled = button?.disabled;
+  if (button) button.disabled = false;
   resubmitting.add(form);
   try {
-    form.requestSubmit(submitter?.isConnected && submitter.form === form ? submitter : null);
+    form.requestSubmit(button);
   } finally {
     resubmitting.delete(form);
+    if (button) button.disabled = disabled;
   }
 }
 
