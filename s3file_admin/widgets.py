@@ -9,7 +9,7 @@ from django.contrib.admin import options
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.forms.widgets import Media, Script
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 STYLESHEET = "s3file_admin/css/s3file_admin.css"
 # One module per concern; they share nothing but the DOM, data attributes and s3file events.
@@ -33,8 +33,8 @@ def messages() -> dict[str, str]:
         "retry": gettext("Retry"),
         "reload": gettext("Reload the page"),
         "preview": gettext("Preview of “{name}”"),
-        # Django's own file size formats (filesizeformat), so its translations apply.
-        "bytes": ngettext("%(size)d byte", "%(size)d bytes", 2),
+        # Django's own file size formats (filesizeformat), so its translations apply; bytes
+        # are the browser's (Intl), which knows every language's plural forms.
         "KB": gettext("%s KB"),
         "MB": gettext("%s MB"),
         "GB": gettext("%s GB"),

@@ -107,3 +107,17 @@ def test_plain_form_field_gets_the_input_too():
     assert "data-s3f-url" in str(form["upload"])
     assert "data-s3f-url" in str(form["picture"])
     assert isinstance(S3FileInput(), S3FileInputMixin)
+
+
+def test_the_scripts_messages_are_translated():
+    from django.utils import translation
+
+    from s3file.forms import messages
+
+    with translation.override("de"):
+        texts = messages(1000)
+    assert (
+        texts["tooLarge"]
+        == "„{name}“ ist zu groß: Dateien dürfen höchstens 1000\xa0Bytes groß sein."
+    )
+    assert all("{name}" in text for text in texts.values())

@@ -34,7 +34,11 @@ export function size(bytes, strings) {
 }
 
 function sizeText(bytes, strings) {
-  if (bytes < 1024) return (strings.bytes || "%(size)d bytes").replace("%(size)d", bytes);
+  if (bytes < 1024) {
+    // The browser knows the plural rules of the page's language ("1 byte", "5 bajtów").
+    return new Intl.NumberFormat(language(), { style: "unit", unit: "byte", unitDisplay: "long" })
+      .format(bytes);
+  }
   const units = ["KB", "MB", "GB", "TB"];
   let value = bytes / 1024;
   let unit = 0;

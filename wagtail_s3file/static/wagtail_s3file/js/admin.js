@@ -61,13 +61,17 @@ function showError(event) {
   clearError(input);
   found.field.classList.add("w-field--error");
   input.setAttribute("aria-invalid", "true");
-  found.errors.querySelector(".icon")?.removeAttribute("hidden");
   const message = Object.assign(document.createElement("p"), {
     className: "error-message",
     textContent: event.detail.reason,
+    id: `${input.id || input.name}-s3file-error`,
   });
   message.dataset.s3fError = "";
+  message.setAttribute("role", "alert");
   found.errors.append(message);
+  const described = new Set((input.getAttribute("aria-describedby") || "").split(" "));
+  described.add(message.id);
+  input.setAttribute("aria-describedby", [...described].filter(Boolean).join(" "));
 }
 
 /** Give back the "Uploading…" buttons (w-progress) of a form whose upload stopped. */
