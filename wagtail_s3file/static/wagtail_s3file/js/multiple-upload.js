@@ -17,7 +17,7 @@ import { uploadFile } from "../../s3file/js/s3file.js";
 
 const OPTION = "s3fileUpload"; // jQuery File Upload option marking its requests as ours
 const policy = document.getElementById("wagtail-s3file-upload")?.content.querySelector("input");
-let uploads = 0; // each file gets a subfolder of its own in the signed folder
+let uploads = 0; // a running number: the `index` of the file-start events
 
 function emit(type, detail) {
   const target = document.getElementById("fileupload") ?? document;
