@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
-from .policy import upload_prefix
+from .backends.s3 import S3Backend
 
 CORS_RULE_ID = "s3file-direct-upload"
 LIFECYCLE_RULE_ID = "s3file-expire-uploads"
@@ -45,11 +46,11 @@ def cors_rule(origins: list[str]) -> dict[str, Any]:
     }
 
 
-def lifecycle_rule(storage: Any, days: int) -> dict[str, Any]:
+def lifecycle_rule(prefix: str, days: int) -> dict[str, Any]:
     return {
         "ID": LIFECYCLE_RULE_ID,
         "Status": "Enabled",
-        "Filter": {"Prefix": upload_prefix(storage)},
+        "Filter": {"Prefix": prefix},
         "Expiration": {"Days": days},
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
     }
@@ -77,16 +78,13 @@ class BucketSetup:
     """Compare the bucket's CORS and lifecycle configuration with what direct uploads need,
     and merge ours in: rules are ours by ID, and others are never changed or removed."""
 
-    def __init__(self, storage: Any, origins: list[str], days: int) -> None:
-        self.client = storage.connection.meta.client
-        self.bucket = storage.bucket_name
+    def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
+        self.client, self.bucket = backend.client, backend.bucket
         self.origins, self.days = origins, days
         self.wanted_cors = cors_rule(origins)
-        self.wanted_lifecycle = lifecycle_rule(storage, days)
+        self.wanted_lifecycle = lifecycle_rule(backend.upload_prefix(), days)
 
     def _get(self, operation: str, key: str, missing: str) -> list[dict]:
-        from botocore.exceptions import ClientError
-
         try:
             return getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
         except ClientError as e:

@@ -5,22 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix
 from django.utils.translation import gettext
 
 from . import conf
+from .backends import backend
+from .compat import add_base
 from .files import S3UploadedFile
-from .policy import (
-    content_type_condition,
-    default_storage,
-    extension_types,
-    new_grant,
-    presign,
-    storage_kind,
-)
-from .signing import sign_grant
+from .middleware import middleware_installed
+from .rules import content_type_condition, extension_types, new_grant, sign_grant
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -44,7 +40,8 @@ def messages(max_size: int) -> dict[str, str]:
 class S3FileInputMixin:
     """Make a file input upload its files to storage from the browser.
 
-    ``install()`` puts this into ``ClearableFileInput``'s bases, so every clearable file input
+    ``install()`` (run by the app's ``ready()``) puts this into ``ClearableFileInput``'s
+    bases, so every clearable file input
     (model forms, the admin, third-party widgets) gains it. Whether an input uploads directly
     is decided each time it renders: the default storage must be django-storages' S3 backend
     or ``FileSystemStorage`` (the dev endpoint), and ``direct_upload`` must be true, or left
@@ -84,7 +81,7 @@ class S3FileInputMixin:
         if wanted is None:
             wanted = conf.get("S3FILE_REPLACE_WIDGETS")
         # Without the middleware the posted keys would be ignored and the files lost.
-        return bool(wanted) and storage_kind() is not None and conf.middleware_installed()
+        return bool(wanted) and backend() is not None and middleware_installed()
 
     @property
     def media(self) -> Media:
@@ -116,10 +113,12 @@ class S3FileInputMixin:
 
     def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The data attributes the script reads: where to POST, what to sign and check."""
-        storage = default_storage()
+        store = backend()
+        if store is None:
+            raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
         max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        grant = new_grant(storage, max_size, attrs.get("accept", ""))
-        url, fields = presign(storage, grant)
+        grant = new_grant(store.upload_prefix(), max_size, attrs.get("accept", ""))
+        url, fields = store.presign_post(grant)
         return {
             "data-s3f-url": url,
             "data-s3f-fields": json.dumps(fields),
@@ -155,9 +154,4 @@ class S3FileInput(ClearableFileInput):
 
 def install() -> None:
     """Put ``S3FileInputMixin`` into ``ClearableFileInput``'s bases; a second call does nothing."""
-    # A subclass listing the mixin itself would make this MRO impossible, hence the patch.
-    if S3FileInputMixin not in ClearableFileInput.__mro__:
-        ClearableFileInput.__bases__ = (S3FileInputMixin, *ClearableFileInput.__bases__)
-
-
-install()
+    add_base(ClearableFileInput, S3FileInputMixin)
