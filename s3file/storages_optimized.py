@@ -59,8 +59,8 @@ class S3OptimizedUploadStorage(S3Storage):
     parameters (ContentType, ACL, ``AWS_S3_OBJECT_PARAMETERS``). A direct upload's temporary
     object is then deleted (once the view has answered) unless ``S3FILE_DELETE_TEMP_FILES``
     is False; saving the same upload again copies it from where the first save put it. Any
-    other content is uploaded as usual. The copy and the delete use the client s3file shares
-    between threads (``backends.s3.shared_client``).
+    other content is uploaded as usual. The copy, the delete and ``exists()`` use the client
+    s3file shares between threads (``backends.s3.shared_client``).
     """
 
     def get_default_settings(self) -> dict[str, Any]:
@@ -71,6 +71,12 @@ class S3OptimizedUploadStorage(S3Storage):
             "copy_threshold": 1024**3,
             "copy_chunksize": 128 * 1024**2,
         }
+
+    def exists(self, name: str) -> bool:
+        """django-storages' check (``file_overwrite=False`` asks it on every save), through
+        the shared client: a save in a fresh thread builds no client."""
+        key = self._normalize_name(clean_name(name))
+        return S3Backend(self).exists(key, self.get_object_parameters(key))
 
     def _save(self, name: str, content: Any) -> str:
         source = copy_source(content)

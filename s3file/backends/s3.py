@@ -12,6 +12,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import SuspiciousOperation
+from s3transfer.constants import ALLOWED_DOWNLOAD_ARGS
 from storages.backends.s3 import S3Storage
 
 from s3file import conf
@@ -128,6 +129,18 @@ class S3Backend(Backend[S3Storage]):
                 raise Unavailable(key) from e
         sha1 = hex_sha1(head.get("ChecksumSHA1", ""))
         return Head(head["ContentLength"], head.get("ContentType"), head["ETag"], sha1)
+
+    def exists(self, key: str, params: dict[str, Any]) -> bool:
+        """Whether ``key`` exists, as django-storages asks it (with the download ``params``
+        of the storage's object parameters)."""
+        params = {k: v for k, v in params.items() if k in ALLOWED_DOWNLOAD_ARGS}
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key, **params)
+        except ClientError as e:
+            if status(e) == 404:
+                return False
+            raise
+        return True
 
     def sha1(self, key: str, etag: str) -> str:
         try:
