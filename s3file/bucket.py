@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from . import conf
 from .backends.s3 import S3Backend
 
+#: A CORS or lifecycle rule, as boto3 reads and writes it.
+Rule = dict[str, Any]
 CORS_RULE_ID = "s3file-direct-upload"
 LIFECYCLE_RULE_ID = "s3file-expire-uploads"
 
@@ -35,7 +37,7 @@ def cors_origins() -> list[str]:
     return sorted(found)
 
 
-def cors_rule(origins: list[str]) -> dict[str, Any]:
+def cors_rule(origins: list[str]) -> Rule:
     return {
         "ID": CORS_RULE_ID,
         "AllowedHeaders": ["*"],
@@ -46,7 +48,7 @@ def cors_rule(origins: list[str]) -> dict[str, Any]:
     }
 
 
-def lifecycle_rule(prefix: str, days: int) -> dict[str, Any]:
+def lifecycle_rule(prefix: str, days: int) -> Rule:
     return {
         "ID": LIFECYCLE_RULE_ID,
         "Status": "Enabled",
@@ -56,7 +58,7 @@ def lifecycle_rule(prefix: str, days: int) -> dict[str, Any]:
     }
 
 
-def cors_allows(rules: list[dict], origin: str, method: str) -> bool:
+def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
     """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
 
     def matches(pattern: str) -> bool:
@@ -84,18 +86,19 @@ class BucketSetup:
         self.wanted_cors = cors_rule(origins)
         self.wanted_lifecycle = lifecycle_rule(backend.upload_prefix(), days)
 
-    def _get(self, operation: str, key: str, missing: str) -> list[dict]:
+    def _get(self, operation: str, key: str, missing: str) -> list[Rule]:
         try:
-            return getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
+            rules: list[Rule] = getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
+            return rules
         except ClientError as e:
             if e.response["Error"]["Code"] == missing:
                 return []
             raise
 
-    def cors_rules(self) -> list[dict]:
+    def cors_rules(self) -> list[Rule]:
         return self._get("get_bucket_cors", "CORSRules", "NoSuchCORSConfiguration")
 
-    def lifecycle_rules(self) -> list[dict]:
+    def lifecycle_rules(self) -> list[Rule]:
         return self._get(
             "get_bucket_lifecycle_configuration", "Rules", "NoSuchLifecycleConfiguration"
         )
@@ -135,7 +138,8 @@ class BucketSetup:
         merged = [r for r in cors if r.get("ID") != CORS_RULE_ID] + [self.wanted_cors]
         if not _same(cors, merged):
             self.client.put_bucket_cors(
-                Bucket=self.bucket, CORSConfiguration={"CORSRules": merged}
+                Bucket=self.bucket,
+                CORSConfiguration={"CORSRules": merged},  # type: ignore[typeddict-item]
             )
             changed.append(f"CORS rule {CORS_RULE_ID} written.")
         lifecycle = self.lifecycle_rules()
@@ -143,16 +147,17 @@ class BucketSetup:
         merged.append(self.wanted_lifecycle)
         if not _same(lifecycle, merged):
             self.client.put_bucket_lifecycle_configuration(
-                Bucket=self.bucket, LifecycleConfiguration={"Rules": merged}
+                Bucket=self.bucket,
+                LifecycleConfiguration={"Rules": merged},  # type: ignore[typeddict-item]
             )
             changed.append(f"Lifecycle rule {LIFECYCLE_RULE_ID} written.")
         return changed
 
 
-def _same(current: list[dict], wanted: list[dict]) -> bool:
+def _same(current: list[Rule], wanted: list[Rule]) -> bool:
     """Equal as far as ``wanted`` says (servers add defaults such as MaxAgeSeconds 0)."""
 
-    def by_id(rules: list[dict]) -> dict:
+    def by_id(rules: list[Rule]) -> dict[str, Rule]:
         return {rule.get("ID", repr(sorted(rule.items()))): rule for rule in rules}
 
     have, want = by_id(current), by_id(wanted)

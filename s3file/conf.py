@@ -54,7 +54,7 @@ def get(name: str) -> Any:
 def endpoint_prefix() -> str:
     """``"/" + S3FILE_ENDPOINT_PATH``; cached, as the middleware checks it on every request
     (an unset setting costs a caught AttributeError in Django's LazySettings)."""
-    return "/" + get("S3FILE_ENDPOINT_PATH")
+    return "/" + str(get("S3FILE_ENDPOINT_PATH"))
 
 
 @receiver(setting_changed)

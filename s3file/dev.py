@@ -56,7 +56,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     file = request.FILES.get("file")
     if file is None or len(request.FILES) != 1:
         return s3_error(400, "InvalidArgument", "POST requires exactly one file upload.")
-    fields = {name.lower(): value for name, value in request.POST.items()}
+    fields = {name.lower(): str(value) for name, value in request.POST.items()}
     if not {"key", "policy", "x-amz-signature"} <= fields.keys():
         return s3_error(400, "InvalidArgument", "POST requires key, policy and signature.")
     try:

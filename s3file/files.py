@@ -10,7 +10,7 @@ import posixpath
 import shutil
 import tempfile
 from functools import cached_property
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.storage import Storage
@@ -32,9 +32,13 @@ UNAVAILABLE = _(
     "please submit the form again in a moment."
 )
 logger = logging.getLogger("s3file")
+if TYPE_CHECKING:  # Django's file classes are generic in the stubs only
+    BaseFile = UploadedFile[bytes]
+else:
+    BaseFile = UploadedFile
 
 
-class S3UploadedFile(UploadedFile):
+class S3UploadedFile(BaseFile):
     """An upload the browser put into storage, as Django's ``UploadedFile``.
 
     Nothing is fetched until something asks: ``size`` and ``content_type`` cost one HEAD,
@@ -44,6 +48,8 @@ class S3UploadedFile(UploadedFile):
     object is gone or S3 is unreachable, and when it breaks one of ``limits``: the grant it was
     uploaded under, and the limits of the widget it is posted to.
     """
+
+    _file: IO[bytes] | None
 
     def __init__(self, storage: Storage, key: str) -> None:
         found = backend(storage)
@@ -60,7 +66,7 @@ class S3UploadedFile(UploadedFile):
         self.checksum_wanted = False
         #: The version the HEAD saw, which reads and copies insist on ("": none yet).
         self.etag = ""
-        self._spooled: Any = None
+        self._spooled: str | None = None  # the path of temporary_file_path()
         # The script puts each file at folder/<random>/<original name>.
         super().__init__(file=None, name=posixpath.basename(key), charset=None)
 
@@ -120,7 +126,7 @@ class S3UploadedFile(UploadedFile):
         return digest.hexdigest()
 
     @property
-    def size(self) -> int:  # type: ignore[override]
+    def size(self) -> int:
         return self._checked().size
 
     @size.setter
@@ -128,7 +134,7 @@ class S3UploadedFile(UploadedFile):
         pass  # UploadedFile.__init__ assigns None; the real size comes from storage
 
     @property
-    def content_type(self) -> str:  # type: ignore[override]
+    def content_type(self) -> str:
         return self._checked().content_type or "application/octet-stream"
 
     @content_type.setter
@@ -136,10 +142,10 @@ class S3UploadedFile(UploadedFile):
         pass
 
     @property
-    def file(self) -> IO[bytes]:  # type: ignore[override]
-        if self._file is None:
-            self._file = self.backend.open(self.key, self.size, self.etag)
-        return self._file
+    def file(self) -> IO[bytes]:
+        if (file := self._file) is None:
+            file = self._file = self.backend.open(self.key, self.size, self.etag)
+        return file
 
     @file.setter
     def file(self, value: IO[bytes] | None) -> None:
@@ -148,17 +154,16 @@ class S3UploadedFile(UploadedFile):
     def temporary_file_path(self) -> str:
         """A copy on local disk, made on first call (Django's ImageField opens images by
         path when it can, instead of reading the whole upload into memory)."""
-        if self._spooled is None or not os.path.exists(self._spooled.name):
-            self._spooled = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
-                prefix="s3file-", suffix=posixpath.splitext(self.name)[1], delete=False
-            )
+        if self._spooled is None or not os.path.exists(self._spooled):
+            suffix = posixpath.splitext(self.name or "")[1]
+            with tempfile.NamedTemporaryFile(prefix="s3file-", suffix=suffix, delete=False) as f:
+                self.seek(0)
+                shutil.copyfileobj(self.file, f, 1024 * 1024)
+            self._spooled = f.name  # deleted in close()
             self.seek(0)
-            shutil.copyfileobj(self.file, self._spooled, 1024 * 1024)
-            self._spooled.close()
-            self.seek(0)
-        return self._spooled.name
+        return self._spooled
 
-    def open(self, mode: str | None = None) -> S3UploadedFile:
+    def open(self, mode: str | None = None, *args: object, **kwargs: object) -> S3UploadedFile:
         self.seek(0)
         return self
 
@@ -168,5 +173,5 @@ class S3UploadedFile(UploadedFile):
             self._file = None
         if self._spooled is not None:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._spooled.name)
+                os.unlink(self._spooled)
             self._spooled = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.forms.widgets import ClearableFileInput, Media, Script
@@ -37,7 +37,13 @@ def messages(max_size: int) -> dict[str, str]:
     }
 
 
-class S3FileInputMixin:
+if TYPE_CHECKING:  # what the mixin is installed into (``install()``)
+    Widget = ClearableFileInput
+else:
+    Widget = object
+
+
+class S3FileInputMixin(Widget):
     """Make a file input upload its files to storage from the browser.
 
     ``install()`` (run by the app's ``ready()``) puts this into ``ClearableFileInput``'s
@@ -73,7 +79,7 @@ class S3FileInputMixin:
             self.max_size = max_size
         if checksum is not None:
             self.checksum = checksum
-        super().__init__(attrs)  # type: ignore[call-arg]
+        super().__init__(attrs)
 
     @property
     def uploads_directly(self) -> bool:
@@ -85,19 +91,19 @@ class S3FileInputMixin:
 
     @property
     def media(self) -> Media:
-        media: Media = super().media  # type: ignore[misc]
-        if self.uploads_directly:
-            media += Media(js=[Script("s3file/js/s3file.js", type="module")])
+        media = super().media
+        if self.uploads_directly:  # (the stubs miss that Media takes Script objects)
+            media += Media(js=[Script("s3file/js/s3file.js", type="module")])  # type: ignore[list-item]
         return media
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
-        context: dict = super().get_context(name, value, attrs)  # type: ignore[misc]
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
         if self.uploads_directly:
             context["widget"]["attrs"].update(self.upload_attrs(context["widget"]["attrs"]))
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        value = super().value_from_datadict(data, files, name)  # type: ignore[misc]
+        value = super().value_from_datadict(data, files, name)
         for upload in value if isinstance(value, list) else [value]:
             if not isinstance(upload, S3UploadedFile):
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
@@ -51,34 +51,38 @@ class S3FileMiddleware:
         if self.is_async:
             markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self.__acall__(request)
+        get_response = cast(Callable[[HttpRequest], HttpResponseBase], self.get_response)
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := endpoint(request)) is not None:
             return response
         if request.method != "POST":  # no files, nothing to clean up: the common case
-            return self.get_response(request)
+            return get_response(request)
         on_body_parsed(request, add_uploaded_files)
         pending: list[Action] = []
         token = PENDING.set(pending)
         try:
-            response = self.get_response(request)
+            response = get_response(request)
         finally:
             PENDING.reset(token)
         return run_after_response(pending, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        get_response = cast(
+            Callable[[HttpRequest], Awaitable[HttpResponseBase]], self.get_response
+        )
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
             return response
         if request.method != "POST":
-            return await self.get_response(request)  # type: ignore[misc]
+            return await get_response(request)
         on_body_parsed(request, add_uploaded_files)
         pending: list[Action] = []
         token = PENDING.set(pending)
         try:
-            response = await self.get_response(request)  # type: ignore[misc]
+            response = await get_response(request)
         finally:
             PENDING.reset(token)
         if pending:
@@ -94,7 +98,8 @@ def endpoint(request: HttpRequest) -> HttpResponseBase | None:
         )
     except Resolver404:
         return None
-    return match.func(request, *match.args, **match.kwargs)
+    response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+    return response
 
 
 def add_uploaded_files(request: HttpRequest) -> None:

@@ -95,4 +95,4 @@ class S3OptimizedUploadStorage(S3Storage):
             after_response(functools.partial(upload.backend.delete, upload.key))
             # Saved again (one upload attached to several objects): copy from here.
             upload.moved_to(backend, key)
-        return cleaned_name
+        return str(cleaned_name)

@@ -41,7 +41,7 @@ class Readable(Protocol):
 
 
 def endpoint_url(path: str = "") -> str:
-    return get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + path
+    return get_script_prefix() + str(conf.get("S3FILE_ENDPOINT_PATH")) + path
 
 
 class LocalBackend(Backend[FileSystemStorage]):
@@ -66,7 +66,7 @@ class LocalBackend(Backend[FileSystemStorage]):
         token = fields["policy"] + ":" + fields["x-amz-signature"]
         return unsign_grant(token, max_age=conf.get("S3FILE_EXPIRES"))
 
-    def save(self, key: str, content: File) -> None:
+    def save(self, key: str, content: File[bytes]) -> None:
         """Store ``content`` at ``key``, replacing what is there, as S3 does."""
         if Path(self.storage.path(key)).is_dir():
             raise SuspiciousFileOperation("a folder")

@@ -23,6 +23,7 @@ from .base import Backend, Head, Missing, Unavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CopySourceTypeDef
 else:
     S3Client = Any
 
@@ -81,7 +82,7 @@ def changed(key: str) -> SuspiciousOperation:
     return SuspiciousOperation(f"s3file: {key!r} changed after its check")
 
 
-def if_match(etag: str) -> dict[str, str]:
+def if_match(etag: str) -> dict[str, Any]:
     """Only the version that was checked may be read ("": none checked yet)."""
     return {"IfMatch": etag} if etag else {}
 
@@ -178,7 +179,7 @@ class S3Backend(Backend[S3Storage]):
         replacing its metadata with ``extra``: one CopyObject up to the storage's
         ``copy_threshold`` (at most 5 GiB), boto3's managed multipart copy above it."""
         storage = self.storage
-        copy_from = {"Bucket": source[0], "Key": source[1]}
+        copy_from: CopySourceTypeDef = {"Bucket": source[0], "Key": source[1]}
         extra = {**extra, "MetadataDirective": "REPLACE"}
         if etag:  # copy the object that was checked, not one put at its key since
             extra["CopySourceIfMatch"] = etag
@@ -187,7 +188,7 @@ class S3Backend(Backend[S3Storage]):
             if size <= min(threshold, 5 * 1024**3):
                 # One request; the managed copy would first HEAD the source again.
                 self.client.copy_object(
-                    CopySource=copy_from,  # type: ignore[arg-type]
+                    CopySource=copy_from,
                     Bucket=self.bucket,
                     Key=key,
                     **extra,
@@ -200,7 +201,7 @@ class S3Backend(Backend[S3Storage]):
                     use_threads=storage.transfer_config.use_threads,
                 )
                 self.client.copy(
-                    copy_from,  # type: ignore[arg-type]
+                    copy_from,
                     self.bucket,
                     key,
                     ExtraArgs=extra,
