@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from django.utils.datastructures import MultiValueDict
 
 #: The Django releases these names were checked against.
 EXPECTED = "Django 5.2 to 6.1"
+LOAD = "_load_post_and_files"
 
 
 def on_body_parsed(request: HttpRequest, then: Callable[[HttpRequest], None]) -> None:
@@ -73,32 +75,22 @@ def add_base(cls: type, mixin: type) -> None:
 
 def moved() -> list[str]:
     """The private names above that this Django no longer has as s3file uses them."""
-    found = []
-    if not callable(getattr(ASGIRequest, "_load_post_and_files", None)):
-        found.append("ASGIRequest._load_post_and_files")
-    request = WSGIRequest(
-        {
-            "REQUEST_METHOD": "POST",
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": "3",
-            "wsgi.input": io.BytesIO(b"a=1"),
-        }
-    )
-    seen: list[bool] = []
-    try:
-        on_body_parsed(request, lambda r: seen.append(parsed_post(r).get("a") == "1"))
+    body = io.BytesIO(b"a=1")
+    environ = {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "3", "wsgi.input": body}
+    request = WSGIRequest({**environ, "CONTENT_TYPE": "application/x-www-form-urlencoded"})
+    seen: list[object] = []
+    with contextlib.suppress(AttributeError):
+        on_body_parsed(request, lambda r: seen.append(parsed_post(r).get("a")))
         request.POST  # noqa: B018 (parses, through the wrapper)
-        if seen != [True]:
-            found.append("HttpRequest._load_post_and_files")
-    except AttributeError:
-        found.append("HttpRequest._load_post_and_files / HttpRequest._post")
-    if not isinstance(getattr(request, "_files", None), MultiValueDict):
-        found.append("HttpRequest._files")
-    if getattr(QueryDict(), "_mutable", None) is not False:
-        found.append("QueryDict._mutable")
-    if not isinstance(ClearableFileInput.__bases__, tuple):
-        found.append("ClearableFileInput.__bases__")
-    return found
+    found = {
+        "ASGIRequest._load_post_and_files": callable(getattr(ASGIRequest, LOAD, None)),
+        "HttpRequest._load_post_and_files": callable(getattr(HttpRequest, LOAD, None)),
+        "HttpRequest._post": seen == ["1"],
+        "HttpRequest._files": isinstance(getattr(request, "_files", None), MultiValueDict),
+        "QueryDict._mutable": getattr(QueryDict(), "_mutable", None) is False,
+        "ClearableFileInput.__bases__": isinstance(ClearableFileInput.__bases__, tuple),
+    }
+    return [name for name, present in found.items() if not present]
 
 
 @register()

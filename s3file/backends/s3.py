@@ -30,6 +30,11 @@ else:
 logger = logging.getLogger("s3file")
 _clients: dict[str, S3Client] = {}
 _clients_lock = threading.Lock()
+#: django-storages' settings a client is built from (and its client_config).
+CLIENT_SETTINGS = (
+    *("session_profile", "access_key", "secret_key", "security_token"),
+    *("region_name", "use_ssl", "endpoint_url", "verify"),
+)
 
 
 def shared_client(storage: S3Storage) -> S3Client:
@@ -38,38 +43,16 @@ def shared_client(storage: S3Storage) -> S3Client:
     django-storages builds a boto3 resource per thread (resources are not thread-safe), which
     costs 90-330 ms of CPU in each new thread; clients are thread-safe, so s3file's own calls
     share one and a request in a fresh thread builds nothing."""
-    config = storage.client_config
-    key = repr(
-        (
-            storage.session_profile,
-            storage.access_key,
-            storage.secret_key,
-            storage.security_token,
-            storage.region_name,
-            storage.use_ssl,
-            storage.endpoint_url,
-            storage.verify,
-            sorted(vars(config).items()) if config is not None else None,
-        )
-    )
+    values = [getattr(storage, name) for name in CLIENT_SETTINGS]
+    key = repr([*values, sorted(vars(storage.client_config).items())])
     if (client := _clients.get(key)) is None:
         with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
             if (client := _clients.get(key)) is None:
-                if storage.session_profile:
-                    session = boto3.Session(profile_name=storage.session_profile)
-                else:
-                    session = boto3.Session(
-                        aws_access_key_id=storage.access_key,
-                        aws_secret_access_key=storage.secret_key,
-                        aws_session_token=storage.security_token,
-                    )
+                profile, *credentials = values[:4]  # a profile wins, as in django-storages
+                session = boto3.Session(*([] if profile else credentials), profile_name=profile)
+                options = dict(zip(CLIENT_SETTINGS[4:], values[4:], strict=True))
                 client = _clients[key] = session.client(
-                    "s3",
-                    region_name=storage.region_name,
-                    use_ssl=storage.use_ssl,
-                    endpoint_url=storage.endpoint_url,
-                    config=config,
-                    verify=storage.verify,
+                    "s3", config=storage.client_config, **options
                 )
     return client
 
@@ -82,9 +65,9 @@ def changed(key: str) -> SuspiciousOperation:
     return SuspiciousOperation(f"s3file: {key!r} changed after its check")
 
 
-def if_match(etag: str) -> dict[str, Any]:
+def if_match(etag: str, name: str = "IfMatch") -> dict[str, Any]:
     """Only the version that was checked may be read ("": none checked yet)."""
-    return {"IfMatch": etag} if etag else {}
+    return {name: etag} if etag else {}
 
 
 def hex_sha1(value: str) -> str:
@@ -180,19 +163,13 @@ class S3Backend(Backend[S3Storage]):
         ``copy_threshold`` (at most 5 GiB), boto3's managed multipart copy above it."""
         storage = self.storage
         copy_from: CopySourceTypeDef = {"Bucket": source[0], "Key": source[1]}
-        extra = {**extra, "MetadataDirective": "REPLACE"}
-        if etag:  # copy the object that was checked, not one put at its key since
-            extra["CopySourceIfMatch"] = etag
+        # Copy the object that was checked, not one put at its key since.
+        extra = {**extra, "MetadataDirective": "REPLACE", **if_match(etag, "CopySourceIfMatch")}
         threshold: int = getattr(storage, "copy_threshold", 1024**3)
         try:
             if size <= min(threshold, 5 * 1024**3):
                 # One request; the managed copy would first HEAD the source again.
-                self.client.copy_object(
-                    CopySource=copy_from,
-                    Bucket=self.bucket,
-                    Key=key,
-                    **extra,
-                )
+                self.client.copy_object(CopySource=copy_from, Bucket=self.bucket, Key=key, **extra)
             else:
                 config = TransferConfig(
                     multipart_threshold=threshold,
@@ -200,13 +177,7 @@ class S3Backend(Backend[S3Storage]):
                     max_concurrency=storage.transfer_config.max_request_concurrency,
                     use_threads=storage.transfer_config.use_threads,
                 )
-                self.client.copy(
-                    copy_from,
-                    self.bucket,
-                    key,
-                    ExtraArgs=extra,
-                    Config=config,
-                )
+                self.client.copy(copy_from, self.bucket, key, ExtraArgs=extra, Config=config)
         except ClientError as e:
             if status(e) == 412:
                 raise changed(source[1]) from e
