@@ -48,8 +48,10 @@ def shared_client(storage: S3Storage) -> S3Client:
     if (client := _clients.get(key)) is None:
         with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
             if (client := _clients.get(key)) is None:
-                profile, *credentials = values[:4]  # a profile wins, as in django-storages
-                session = boto3.Session(*([] if profile else credentials), profile_name=profile)
+                profile, key_id, secret, token = values[:4]  # a profile wins, as in storages
+                if profile:
+                    key_id = secret = token = None
+                session = boto3.Session(key_id, secret, token, profile_name=profile)
                 options = dict(zip(CLIENT_SETTINGS[4:], values[4:], strict=True))
                 client = _clients[key] = session.client(
                     "s3", config=storage.client_config, **options
