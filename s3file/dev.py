@@ -14,9 +14,10 @@ import hashlib
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 
-from .backends import local_backend
+from .backends import LocalBackend, local_backend
 from .backends.local import check_part_signature
 from .multipart import MultipartError, unsign_upload
 from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, Refused, check_upload
@@ -24,22 +25,41 @@ from .signing import SignatureExpired
 
 #: The fields a POST may carry besides the file, as the presigned policy allows them.
 FIELDS = {"key", "policy", "x-amz-signature", "success_action_status", "content-type"}
-#: S3's answer to each refusal of the rules.
-REFUSALS = {
+FAILED = "Invalid according to Policy: Policy Condition failed: "
+#: S3's answers (status, code, message) to what the dev endpoint refuses; the rules' too.
+ERRORS = {
+    "off": (404, "NotFound", "The dev endpoint serves only a FileSystemStorage."),
+    "method": (405, "MethodNotAllowed", "The specified method is not allowed."),
+    "one-file": (400, "InvalidArgument", "POST requires exactly one file upload."),
+    "fields": (400, "InvalidArgument", "POST requires key, policy and signature."),
+    "expired": (403, "AccessDenied", "Invalid according to Policy: Policy expired."),
+    "signature": (
+        403,
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided.",
+    ),
+    "extra": (403, "AccessDenied", "Invalid according to Policy: Extra input fields."),
+    "status": (403, "AccessDenied", FAILED + "success_action_status"),
     "key": (400, "InvalidArgument", "The key is not a valid object name."),
-    "folder": (403, "AccessDenied", "Invalid according to Policy: Policy Condition failed: key"),
+    "folder": (403, "AccessDenied", FAILED + "key"),
     "too-large": (400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size."),
-    "type": (403, "AccessDenied", "Invalid according to Policy: Policy Condition failed: type"),
+    "type": (403, "AccessDenied", FAILED + "Content-Type"),
+    "checksum": (
+        400,
+        "BadDigest",
+        "The SHA1 you specified did not match the calculated checksum.",
+    ),
 }
+
+
+class Refusal(Exception):
+    """What the dev endpoint answers instead of storing: one of ``ERRORS``."""
 
 
 def xml_response(status: int, root: str, **elements: str) -> HttpResponse:
     body = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in elements.items())
-    return HttpResponse(
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>{body}</{root}>',
-        status=status,
-        content_type="application/xml",
-    )
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>{body}</{root}>'
+    return HttpResponse(xml, status=status, content_type="application/xml")
 
 
 def s3_error(status: int, code: str, message: str) -> HttpResponse:
@@ -48,63 +68,56 @@ def s3_error(status: int, code: str, message: str) -> HttpResponse:
 
 def upload(request: HttpRequest) -> HttpResponse:
     """Store one file POSTed the way a browser posts to S3, if its grant allows it."""
-    store = local_backend()
-    if store is None:
-        return s3_error(404, "NotFound", "The dev endpoint serves only a FileSystemStorage.")
-    if request.method != "POST":
-        return s3_error(405, "MethodNotAllowed", "The specified method is not allowed.")
+    try:
+        store, key, file = checked_post(request)
+        store.save(key, file)
+    except Refusal as refusal:
+        return s3_error(*ERRORS[str(refusal)])
+    except (SuspiciousOperation, OSError):
+        return s3_error(*ERRORS["key"])
+    return xml_response(201, "PostResponse", Location=store.storage.url(key), Key=key)
+
+
+def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[bytes]]:
+    """The backend, key and file of a POST the grant it carries allows; else Refusal."""
+    if (store := local_backend()) is None or request.method != "POST":
+        raise Refusal("off" if store is None else "method")
     file = request.FILES.get("file")
     if file is None or len(request.FILES) != 1:
-        return s3_error(400, "InvalidArgument", "POST requires exactly one file upload.")
+        raise Refusal("one-file")
     fields = {name.lower(): str(value) for name, value in request.POST.items()}
     if not {"key", "policy", "x-amz-signature"} <= fields.keys():
-        return s3_error(400, "InvalidArgument", "POST requires key, policy and signature.")
+        raise Refusal("fields")
     try:
         grant = store.grant(fields)
-    except SignatureExpired:
-        return s3_error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
-    except SuspiciousOperation:
-        return s3_error(
-            403,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided.",
-        )
-    if extra := set(fields) - FIELDS - {CHECKSUM_FIELD}:
-        message = f"Invalid according to Policy: Extra input fields: {', '.join(sorted(extra))}"
-        return s3_error(403, "AccessDenied", message)
+    except SuspiciousOperation as e:
+        raise Refusal("expired" if isinstance(e, SignatureExpired) else "signature") from e
+    if set(fields) - FIELDS - {CHECKSUM_FIELD}:
+        raise Refusal("extra")
     if fields.get("success_action_status") != "201":
-        message = "Invalid according to Policy: Policy Condition failed: success_action_status"
-        return s3_error(403, "AccessDenied", message)
+        raise Refusal("status")
     key = fields["key"].replace("${filename}", file.name or "")
-    try:
-        # The folder only, as S3's policy: a key at its root is the script's concern.
-        check_upload(
-            grant, key, file.size or 0, fields.get("content-type", ""), POST_MAX_SIZE, False
-        )
+    try:  # the folder only (nested=False), as S3's policy
+        size, content_type = file.size or 0, fields.get("content-type", "")
+        check_upload(grant, key, size, content_type, POST_MAX_SIZE, nested=False)
     except Refused as e:
-        return s3_error(*REFUSALS[e.code])
-    if checksum := fields.get(CHECKSUM_FIELD):
-        digest = hashlib.sha1(usedforsecurity=False)
-        for chunk in file.chunks():
-            digest.update(chunk)
-        if base64.b64encode(digest.digest()).decode() != checksum:
-            return s3_error(
-                400, "BadDigest", "The SHA1 you specified did not match the calculated checksum."
-            )
-    try:
-        store.save(key, file)
-    except (SuspiciousOperation, OSError):
-        return s3_error(*REFUSALS["key"])
-    return xml_response(201, "PostResponse", Location=store.storage.url(key), Key=key)
+        raise Refusal(e.code) from e
+    if (checksum := fields.get(CHECKSUM_FIELD)) and checksum != sha1_base64(file):
+        raise Refusal("checksum")
+    return store, key, file
+
+
+def sha1_base64(file: UploadedFile[bytes]) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return base64.b64encode(digest.digest()).decode()
 
 
 def part(request: HttpRequest) -> HttpResponse:
     """Store one part PUT to a URL ``LocalBackend.part_urls`` signed, as S3 would."""
-    store = local_backend()
-    if store is None:
-        return s3_error(404, "NotFound", "The dev endpoint serves only a FileSystemStorage.")
-    if request.method != "PUT":
-        return s3_error(405, "MethodNotAllowed", "The specified method is not allowed.")
+    if (store := local_backend()) is None or request.method != "PUT":
+        return s3_error(*ERRORS["off" if store is None else "method"])
     try:
         handle, number = request.GET["upload"], int(request.GET["partNumber"])
         check_part_signature(handle, number, int(request.GET["expires"]), request.GET["signature"])
@@ -117,6 +130,4 @@ def part(request: HttpRequest) -> HttpResponse:
         return s3_error(e.status, e.code, e.message)
     except (KeyError, ValueError, SuspiciousOperation):
         return s3_error(400, "InvalidArgument", "Malformed part upload.")
-    response = HttpResponse(status=200)
-    response["ETag"] = etag
-    return response
+    return HttpResponse(status=200, headers={"ETag": etag})

@@ -20,17 +20,8 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import get_script_prefix
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from s3file import conf
-from s3file.multipart import (
-    SALT,
-    MiB,
-    MultipartError,
-    Part,
-    Upload,
-    check_complete,
-    gone,
-    sign_upload,
-)
+from s3file import conf, multipart
+from s3file.multipart import SALT, MiB, MultipartError, Part, Upload, check_complete, gone
 from s3file.rules import Grant, sign_grant, unsign_grant
 
 from .base import Backend, Head, Missing
@@ -52,12 +43,8 @@ class LocalBackend(Backend[FileSystemStorage]):
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
         # The signed grant itself, split where S3 puts a policy and its signature.
         policy, signature = sign_grant(grant).rsplit(":", 1)
-        fields = {"policy": policy, "x-amz-signature": signature}
-        return endpoint_url(), {
-            "key": grant.folder + "/${filename}",
-            "success_action_status": "201",
-            **fields,
-        }
+        fields = {"key": grant.folder + "/${filename}", "success_action_status": "201"}
+        return endpoint_url(), {**fields, "policy": policy, "x-amz-signature": signature}
 
     @staticmethod
     def grant(fields: dict[str, str]) -> Grant:
@@ -101,7 +88,7 @@ class LocalBackend(Backend[FileSystemStorage]):
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
         expires = int(time.time()) + conf.get("S3FILE_EXPIRES")
-        handle = sign_upload(upload)
+        handle = multipart.sign_upload(upload)
         query = {"upload": handle, "expires": expires}
         return {
             n: endpoint_url("multipart/part/?")
