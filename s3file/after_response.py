@@ -4,7 +4,8 @@ is not a server error (deleting a temporary upload, say)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.http import HttpResponseBase
@@ -25,6 +26,17 @@ def after_response(action: Action) -> None:
         action()
     else:
         pending.append(action)
+
+
+@contextmanager
+def collected() -> Iterator[list[Action]]:
+    """Collect the actions ``after_response`` is given inside the block."""
+    pending: list[Action] = []
+    token = PENDING.set(pending)
+    try:
+        yield pending
+    finally:
+        PENDING.reset(token)
 
 
 def run_after_response(pending: list[Action], response: HttpResponseBase) -> HttpResponseBase:

@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
 from . import conf
-from .after_response import PENDING, Action, run_after_response
+from .after_response import collected, run_after_response
 from .backends import default_storage
 from .compat import mutable, on_body_parsed, parsed_files, parsed_post
 from .files import S3UploadedFile
@@ -61,12 +61,8 @@ class S3FileMiddleware:
         if request.method != "POST":  # no files, nothing to clean up: the common case
             return get_response(request)
         on_body_parsed(request, add_uploaded_files)
-        pending: list[Action] = []
-        token = PENDING.set(pending)
-        try:
+        with collected() as pending:
             response = get_response(request)
-        finally:
-            PENDING.reset(token)
         return run_after_response(pending, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
@@ -79,12 +75,8 @@ class S3FileMiddleware:
         if request.method != "POST":
             return await get_response(request)
         on_body_parsed(request, add_uploaded_files)
-        pending: list[Action] = []
-        token = PENDING.set(pending)
-        try:
+        with collected() as pending:
             response = await get_response(request)
-        finally:
-            PENDING.reset(token)
         if pending:
             await sync_to_async(run_after_response)(pending, response)
         return response
