@@ -30,13 +30,11 @@ def copy_source(content: Any) -> CopySource | None:
     """The S3 object behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
     for _ in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
         if isinstance(content, S3UploadedFile):
-            if not isinstance(content.backend, S3Backend):
+            if (bucket := content.backend.bucket) is None:
                 return None  # not in S3: saved by reading it
             size = content.size  # a HEAD, unless validation made it; it also pins the ETag
-            found = content.backend
-            return CopySource(
-                found.storage.endpoint_url, found.bucket, content.key, size, content.etag, content
-            )
+            endpoint = content.backend.endpoint_url
+            return CopySource(endpoint, bucket, content.key, size, content.etag, content)
         if isinstance(content, S3File):  # another S3 file: its .file would download it all
             obj = content.obj
             endpoint = content._storage.endpoint_url

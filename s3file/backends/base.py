@@ -42,8 +42,10 @@ class Backend(ABC, Generic[S]):
     Keys are full keys: with the storage's ``location`` in front, as S3 and the browser see them.
     """
 
-    #: The bucket uploads land in; None where the objects are not in S3 (no server-side copy).
+    #: The bucket uploads land in, and its S3 endpoint (None: the default AWS endpoint);
+    #: no bucket where the objects are not in S3 (they cannot be copied server-side).
     bucket: str | None = None
+    endpoint_url: str | None = None
 
     def __init__(self, storage: S) -> None:
         self.storage = storage

@@ -84,6 +84,7 @@ class S3Backend(Backend[S3Storage]):
         super().__init__(storage)
         self.client = shared_client(storage)
         self.bucket: str = storage.bucket_name
+        self.endpoint_url = storage.endpoint_url
 
     @property
     def location(self) -> str:
