@@ -129,11 +129,7 @@ function unavailable() {
   );
   const input = document.getElementById("fileupload");
   if (input) input.disabled = true;
-  const message = Object.assign(document.createElement("p"), {
-    className: "help-block help-critical",
-    textContent: template.dataset.s3fUnavailable,
-  });
-  message.setAttribute("role", "alert");
+  const message = template.content.querySelector("[role=alert]").cloneNode(true);
   (input?.closest("form") ?? document.querySelector("main") ?? document.body).prepend(message);
 }
 
