@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: test test-wagtail-lts lint sandbox bench chromium
+.PHONY: test test-js test-wagtail-lts lint sandbox bench chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +20,22 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.installed chromium lint
-	$(MAKE) typecheck imports
+	$(MAKE) typecheck imports test-js
 	$(PY) -m pytest
 	$(MAKE) test-wagtail-lts
 
-.PHONY: typecheck imports
+.PHONY: typecheck imports test-js
 # mypy (strict for s3file) and the import contracts (layers, no cycles), both in pyproject.toml.
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 imports: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
+
+# The browser scripts' unit tests: Node's own runner, a DOM from npm (package-lock.json).
+test-js:
+	npm ci --no-audit --no-fund
+	node --test tests/js/
 
 # The newest Wagtail is what .venv gets; the Wagtail tests also run on the 7.4 LTS.
 LTS_VENV ?= .venv-wagtail74

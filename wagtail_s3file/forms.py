@@ -23,7 +23,7 @@ def browser_messages(field: forms.Field) -> dict[str, str]:
     """Wagtail's own error texts for what the browser refuses before uploading."""
     messages = {}
     if getattr(field, "max_upload_size", None) is not None:
-        messages["tooLarge"] = str(field.error_messages["file_too_large_unknown_size"])
+        messages["too-large"] = str(field.error_messages["file_too_large_unknown_size"])
     if isinstance(field, WagtailImageField):
         messages["type"] = str(field.error_messages["invalid_image_extension"])
     return messages
