@@ -66,9 +66,7 @@ def check_app_order(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 def check_wagtail_names(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Every Wagtail name, form field part and template in ``compat`` is where this app
     expects it (W010 for Python, W011 for templates)."""
-    import wagtail
-
-    found = f"Wagtail {wagtail.__version__}"
+    found = f"Wagtail {compat.wagtail_version()}"
     expected = f"as in Wagtail {compat.EXPECTED}"
     hint = HINT.format(expected=compat.EXPECTED)
     warnings: list[CheckMessage] = [

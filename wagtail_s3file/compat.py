@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import inspect
 import re
 from collections.abc import Callable
@@ -290,6 +291,11 @@ def set_default_form_bases() -> None:
     for setting, form in FORM_BASES.items():
         if not hasattr(settings, setting):
             setattr(settings, setting, form)
+
+
+def wagtail_version() -> str:
+    """The installed Wagtail's version, as its package metadata gives it."""
+    return importlib.metadata.version("wagtail")
 
 
 def missing_names() -> list[Name]:
