@@ -91,13 +91,13 @@ def check_wagtail_names(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                 )
             )
     for template in compat.TEMPLATES:
-        missing = template.missing()
-        if missing == []:
+        lacks = template.missing()
+        if lacks == []:
             continue
         what = (
             f"no template {template.name}"
-            if missing is None
-            else (f"no {', '.join(missing)} in its template {template.name}")
+            if lacks is None
+            else f"no {', '.join(lacks)} in its template {template.name}"
         )
         warnings.append(
             Warning(

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
 
 from s3file.files import S3UploadedFile
 
@@ -55,14 +56,17 @@ def header_size(upload: S3UploadedFile) -> tuple[int, int] | None:
     Pillow cannot read it (SVG, say), for Willow to try."""
     if DIMENSIONS not in upload.__dict__:
         upload.seek(0)
+        size: tuple[int, int] | None = None
         try:
             with PILImage.open(upload) as image:  # lazy: reads the header, decodes nothing
-                upload.__dict__[DIMENSIONS] = image.size
-        except PILImage.UnidentifiedImageError:
-            upload.__dict__[DIMENSIONS] = None
+                size = image.size
+        except UnidentifiedImageError:
+            pass
         finally:
             upload.seek(0)
-    return upload.__dict__[DIMENSIONS]
+        upload.__dict__[DIMENSIONS] = size
+    known: tuple[int, int] | None = upload.__dict__[DIMENSIONS]
+    return known
 
 
 class HeaderImage:
@@ -85,7 +89,7 @@ class HeaderImage:
         # counts real frames, and is asked.
         if importlib.util.find_spec("wand") is None:
             return 1
-        return self.image.get_frame_count()
+        return int(self.image.get_frame_count())
 
 
 def pixel_check(original: Callable[..., Any], field: WagtailImageField, upload: Any) -> Any:
