@@ -88,7 +88,10 @@ class FieldParts:
         wanted = [*self.attributes, *(f"error_messages[{key!r}]" for key in self.messages)]
         if cls is None:
             return wanted
-        made = cls()
+        try:
+            made = cls()
+        except TypeError:  # it wants arguments now
+            return wanted
         return [
             *(name for name in self.attributes if not hasattr(made, name)),
             *(
