@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.forms.utils import flatatt
 
+from wagtail_s3file import compat
 from wagtail_s3file.widgets import DirectFileInput
 
 register = template.Library()
@@ -26,7 +26,7 @@ def s3file_multiple_upload(max_size: int | None = None, documents: bool = False)
     if not widget.uploads_directly:
         return {"attrs": ""}
     attrs = widget.upload_attrs({})
-    extensions = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) if documents else None
+    extensions = compat.wagtail_setting("WAGTAILDOCS_EXTENSIONS") if documents else None
     if extensions:
         # Wagtail's documents page does not check extensions before uploading; the
         # message is Django's, which the document model raises for the same file.
