@@ -10,6 +10,8 @@ const submitters = new WeakMap(); // form -> the submit button last clicked, for
 
 /** The element the admin marks `.errors` for this input's field, or null. */
 function errorsHolder(input) {
+  const widget = input.closest(".s3file-widget"); // a `.group`: its theme's error style
+  if (widget) return widget;
   if (input.closest("td")) return null; // tabular inlines: the list before the input is all
   const box = input.closest(".flex-container");
   if (box?.classList.contains("fieldBox")) return box; // one of several fields on a line
@@ -18,9 +20,11 @@ function errorsHolder(input) {
 
 /** Put `list` where the admin renders the field's own errors. */
 function place(input, list) {
+  const widget = input.closest(".s3file-widget");
   const cell = input.closest("td");
   const box = input.closest(".flex-container");
-  if (cell) cell.prepend(list);
+  if (widget) widget.after(list);
+  else if (cell) cell.prepend(list);
   else if (box) box.before(list);
   else (input.closest("p.file-upload") ?? input).after(list);
 }

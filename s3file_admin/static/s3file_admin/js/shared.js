@@ -63,9 +63,11 @@ export function panel(input) {
   if (element?.isConnected) return element;
   element = document.createElement("div");
   element.className = "s3file-admin";
+  const widget = input.closest(".s3file-widget"); // a theme's widget (s3file_admin.unfold)
   const cell = input.closest("td");
   const box = input.closest(".flex-container");
-  if (cell) cell.append(element);
+  if (widget) widget.after(element);
+  else if (cell) cell.append(element);
   else if (box) box.after(element);
   else (input.closest("p.file-upload") ?? input).after(element);
   panels.set(input, element);
