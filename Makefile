@@ -21,6 +21,7 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed chromium lint
 	$(PY) -m pytest
+	$(PY) -m pytest --ds=tests.unfold_settings tests/unfold
 	$(MAKE) test-wagtail-lts
 
 # The newest Wagtail is what .venv gets; the Wagtail tests also run on the 7.4 LTS.
