@@ -22,6 +22,7 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed chromium lint
 	$(MAKE) typecheck imports test-js
 	$(PY) -m pytest
+	$(PY) -m pytest --ds=tests.unfold_settings tests/unfold
 	$(MAKE) test-wagtail-lts
 
 .PHONY: typecheck imports test-js

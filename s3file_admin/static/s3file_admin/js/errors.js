@@ -11,6 +11,8 @@ const submitters = new WeakMap(); // form -> the button that submitted its last 
 
 /** The element the admin marks `.errors` for this input's field, or null. */
 function errorsHolder(input) {
+  const widget = input.closest(".s3file-widget"); // a `.group`: its theme's error style
+  if (widget) return widget;
   if (input.closest("td")) return null; // tabular inlines: the list before the input is all
   const box = input.closest(".flex-container");
   if (box?.classList.contains("fieldBox")) return box; // one of several fields on a line

@@ -57,9 +57,11 @@ function sizeText(bytes, strings) {
  * fieldset (where the admin puts help texts); inside the cell of a tabular inline.
  */
 export function place(input, element, before = false) {
+  const widget = input.closest(".s3file-widget"); // a theme's widget (s3file_admin.unfold)
   const cell = input.closest("td");
   const box = input.closest(".flex-container");
-  if (cell) cell[before ? "prepend" : "append"](element);
+  if (widget) widget.after(element);
+  else if (cell) cell[before ? "prepend" : "append"](element);
   else if (box) box[before ? "before" : "after"](element);
   else (input.closest("p.file-upload") ?? input).after(element);
 }
