@@ -37,3 +37,7 @@ class WagtailS3FileConfig(AppConfig):
         for name, form in FORM_BASES.items():
             if not getattr(settings, name, ""):
                 setattr(settings, name, form)
+        if self.apps.is_installed("wagtailmedia"):  # optional: imported only when installed
+            from . import media
+
+            media.install()
