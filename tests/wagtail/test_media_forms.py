@@ -159,7 +159,7 @@ def test_without_wagtailmedia_nothing_imports_it(tmp_path):
         django.setup()
         call_command("check", fail_level="WARNING")  # loads the URLs and the admin's hooks
         from django.conf import settings
-        print(sorted(name for name in sys.modules if "media" in name.split(".")[-1]))
+        print([m for m in sys.modules if m.startswith(("wagtailmedia", "wagtail_s3file.media"))])
         print(hasattr(settings, "WAGTAILMEDIA"))
         """
     )
@@ -172,8 +172,5 @@ def test_without_wagtailmedia_nothing_imports_it(tmp_path):
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=ROOT
     )
     assert run.returncode == 0, run.stderr
-    modules, has_setting = run.stdout.strip().splitlines()
-    assert "wagtailmedia" not in modules
-    assert "wagtail_s3file.media" not in modules
-    assert "wagtail_s3file.media_compat" not in modules
-    assert has_setting == "False"
+    *_, modules, has_setting = run.stdout.strip().splitlines()
+    assert (modules, has_setting) == ("[]", "False")
