@@ -27,6 +27,15 @@ SMALL_POST = 64 * 1024
 LONG = 600_000
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Uploads of megabytes on a machine shared by many test runs: wait longer than
+    Playwright's 5 s for what follows a submit (a ceiling, not a measured limit)."""
+    expect.set_options(timeout=LONG)
+    yield
+    expect.set_options(timeout=None)  # back to Playwright's default
+
+
 @pytest.fixture
 def post_sizes() -> Iterator[list[int]]:
     """The body size of every request Django's live server received during the test."""
@@ -97,9 +106,7 @@ def test_a_large_video_and_its_thumbnail_upload_to_s3_in_parts(
     bar = file_input.locator("xpath=following-sibling::*[@role='progressbar']")
     expect(bar).to_be_attached()
     admin_page.screenshot(path=artifacts / "wagtailmedia-video-uploading.png")
-    expect(admin_page.locator(".messages")).to_contain_text(
-        "Media file 'harbour' added.", timeout=LONG
-    )
+    expect(admin_page.locator(".messages")).to_contain_text("Media file 'harbour' added.")
     seconds = time.perf_counter() - started
     peak = peak_rss()
     read_from_s3 = s3_bytes_read.total
@@ -226,3 +233,44 @@ def test_audio_uploads_directly_and_a_wrong_type_is_refused_before_upload(
     assert s3.keys() == ["media/song.mp3"]
     assert s3.read("media/song.mp3") == song.read_bytes()
     assert max(post_sizes) < SMALL_POST
+
+
+def test_a_video_upload_cut_off_resumes_after_a_reload_with_the_missing_part(
+    admin_page, s3, settings, tmp_path
+):
+    settings.S3FILE_MULTIPART_THRESHOLD = 10 * 1024**2
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * 1024**2
+    settings.S3FILE_MULTIPART_RETRIES = 1
+    video = make_file(tmp_path / "long-take.mov", 38 * 1024**2, seed=9)  # 8 parts
+    url = admin_page.admin_url + "media/video/add/"
+    file_input = admin_page.locator("input[type=file][name=file]")
+    cut = "**/*partNumber=6&*"
+    admin_page.route(cut, lambda route: route.abort("connectionreset"))
+
+    admin_page.goto(url)
+    file_input.set_input_files(video)
+    admin_page.get_by_role("button", name="Upload").click()
+    field = admin_page.locator("[data-field]:has(input[name=file])")
+    expect(field.locator(".error-message")).to_contain_text("could not be uploaded")
+    expect(admin_page.get_by_role("button", name="Upload")).to_be_enabled()
+    assert Media.objects.count() == 0
+
+    admin_page.unroute(cut)
+    parts: list[str] = []
+    admin_page.on(
+        "request",
+        lambda r: (
+            r.method == "PUT"
+            and "partNumber=" in r.url
+            and parts.append(r.url.split("partNumber=")[1].split("&")[0])
+        ),
+    )
+    admin_page.reload()
+    file_input.set_input_files(video)
+    admin_page.get_by_role("button", name="Upload").click()
+    expect(admin_page.locator(".messages")).to_contain_text("Media file 'long-take' added.")
+
+    assert parts == ["6"]
+    assert s3.keys() == ["media/long-take.mov"]
+    assert object_sha1(s3, "media/long-take.mov") == file_sha1(video)
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
