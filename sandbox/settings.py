@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "s3file",
     "s3file_admin",
     "wagtail_s3file",
+    "wagtailmedia",  # its audio and video upload directly too: nothing else to set
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",

@@ -142,7 +142,7 @@ def test_a_message_wagtail_dropped_is_named_and_the_browser_shows_s3files(monkey
     messages = re.search(r'data-s3f-messages="([^"]*)"', html).group(1)
     from html import unescape
 
-    assert "{name}" in json.loads(unescape(messages))["tooLarge"]  # s3file's own text
+    assert "{name}" in json.loads(unescape(messages))["too-large"]  # s3file's own text
     assert 'data-s3f-max-size="5000000"' in html
 
 
