@@ -25,6 +25,8 @@ BENCHMARKS = {
     "browser": "3. Chromium upload throughput of 1 GiB: POST, multipart x1/x4/x8, curl ceiling",
     "overhead": "4. S3FileMiddleware overhead on requests without files (in-process)",
     "wagtail": "5. Wagtail bulk upload of 20 images of ~5 MB: stock against wagtail_s3file",
+    "uppy": "6. Chromium upload side by side with Uppy 6 and bare XHRs: 100 MiB and 1 GiB, "
+    "loopback and emulated 500 Mbit/s + 20 ms and 50 Mbit/s + 40 ms links",
 }
 #: The module of each benchmark (``wagtail`` would read as Wagtail's own package).
 MODULES = {name: f"benchmarks.{name}" for name in BENCHMARKS} | {
@@ -70,6 +72,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--browser-size", type=int, help="browser upload in MiB (1024)")
     parser.add_argument(
+        "--uppy-sizes", help="Uppy comparison: file sizes in MiB, comma-separated (100,1024)"
+    )
+    parser.add_argument(
+        "--uppy-links",
+        help="Uppy comparison: links, comma-separated, of loopback, 500mbit (20 ms), 50mbit "
+        "(40 ms) (default all three; 1 GiB at 50 Mbit/s takes about 3 minutes an upload)",
+    )
+    parser.add_argument(
+        "--uppy-clients",
+        help="Uppy comparison: clients, comma-separated, of s3file, uppy (its defaults), "
+        "uppy-ours (our part size), xhr (bare part PUTs) (default all four)",
+    )
+    parser.add_argument("--uppy-runs", type=int, help="Uppy comparison: runs per cell (2)")
+    parser.add_argument(
         "--out",
         type=Path,
         default=HERE,
@@ -93,6 +109,7 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.move_sizes = [64]
         ctx.browser_size = 96  # above the 64 MiB multipart threshold: 6 parts
         ctx.rounds, ctx.batch = 6, 50
+        ctx.peer_sizes, ctx.peer_links, ctx.peer_runs = [100], ["loopback", "500mbit"], 1
     if args.runs:
         ctx.runs = ctx.move_runs = args.runs
     if args.browser_runs:
@@ -103,6 +120,14 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.move_sizes = [int(size) for size in args.move_sizes.split(",")]
     if args.browser_size:
         ctx.browser_size = args.browser_size
+    if args.uppy_sizes:
+        ctx.peer_sizes = [int(size) for size in args.uppy_sizes.split(",")]
+    if args.uppy_links:
+        ctx.peer_links = args.uppy_links.split(",")
+    if args.uppy_clients:
+        ctx.peer_variants = args.uppy_clients.split(",")
+    if args.uppy_runs:
+        ctx.peer_runs = args.uppy_runs
     return ctx
 
 
@@ -144,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     names = args.only or list(BENCHMARKS)
+    args.out.mkdir(parents=True, exist_ok=True)  # before the measurements, not after
     results = report.load(args.out)
     results.setdefault("benchmarks", {})
     results["machine"] = report.machine()

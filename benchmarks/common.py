@@ -32,6 +32,10 @@ class Context:
     move_runs: int = 5  # the copies vary most from run to run
     browser_size: int = 1024  # MiB
     browser_runs: int = 2
+    peer_sizes: list[int] = field(default_factory=lambda: [100, 1024])  # MiB, Uppy benchmark
+    peer_links: list[str] = field(default_factory=lambda: ["loopback", "500mbit", "50mbit"])
+    peer_variants: list[str] = field(default_factory=list)  # keys of uppy.VARIANT_KEYS; all
+    peer_runs: int = 2
     rounds: int = 20  # middleware benchmark: interleaved rounds ...
     batch: int = 100  # ... of this many requests per request kind and stack
     _files: dict[int, Path] = field(default_factory=dict)
