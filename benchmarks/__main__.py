@@ -27,6 +27,8 @@ BENCHMARKS = {
     "wagtail": "5. Wagtail bulk upload of 20 images of ~5 MB: stock against wagtail_s3file",
     "uppy": "6. Chromium upload side by side with Uppy 6 and bare XHRs: 100 MiB and 1 GiB, "
     "loopback and emulated 500 Mbit/s + 20 ms and 50 Mbit/s + 40 ms links",
+    "load": "7. final POST under load (100 submissions, 20 at a time): pool against a thread "
+    "per request (runserver)",
 }
 #: The module of each benchmark (``wagtail`` would read as Wagtail's own package).
 MODULES = {name: f"benchmarks.{name}" for name in BENCHMARKS} | {
@@ -86,6 +88,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--uppy-runs", type=int, help="Uppy comparison: runs per cell (2)")
     parser.add_argument(
+        "--load-count", type=int, help="load test: submissions per run (100; quick 40)"
+    )
+    parser.add_argument("--load-runs", type=int, help="load test: runs per server (2; quick 1)")
+    parser.add_argument(
         "--out",
         type=Path,
         default=HERE,
@@ -110,6 +116,7 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.browser_size = 96  # above the 64 MiB multipart threshold: 6 parts
         ctx.rounds, ctx.batch = 6, 50
         ctx.peer_sizes, ctx.peer_links, ctx.peer_runs = [100], ["loopback", "500mbit"], 1
+        ctx.load_count, ctx.load_runs = 40, 1
     if args.runs:
         ctx.runs = ctx.move_runs = args.runs
     if args.browser_runs:
@@ -128,6 +135,10 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.peer_variants = args.uppy_clients.split(",")
     if args.uppy_runs:
         ctx.peer_runs = args.uppy_runs
+    if args.load_count:
+        ctx.load_count = args.load_count
+    if args.load_runs:
+        ctx.load_runs = args.load_runs
     return ctx
 
 

@@ -5,7 +5,9 @@
 (b) direct: the file is in S3 already (put the way s3file's script puts it: one presigned POST
     up to the multipart threshold, 16 MiB parts above it), the form POST carries its key and
     signature, and ``S3OptimizedUploadStorage`` saves it;
-(b') direct + read 64: the same, and the view reads the file's first 64 bytes before saving.
+(b') direct + read 64: the same, and the view reads the file's first 64 bytes before saving;
+(b'') direct, thread per request: (b) on a server that starts a thread per request, as
+    ``runserver`` does (the others run on a pool of reused threads, see ``serve.py``).
 
 Only the form POST is measured, on the Django server process (see ``process.py``).
 """
@@ -25,7 +27,14 @@ from .process import Cost, DjangoServer, cost, storage_env
 
 NAME = "appserver"
 TITLE = "1. App-server cost per upload"
-VARIANTS = ("classic", "direct", "direct + read 64 B")
+THREADED = "direct, thread per request"
+VARIANTS = ("classic", "direct", "direct + read 64 B", THREADED)
+#: The server each variant posts to: its mode (see ``settings.py``) and threading model.
+SERVERS = {
+    "classic": ("classic", "pool"),
+    "direct": ("direct", "pool"),
+    "threaded": ("direct", "threaded"),
+}
 #: s3file's default part size (S3FILE_MULTIPART_PART_SIZE) and parts in flight.
 PART_SIZE = 16 * MiB
 CONCURRENCY = 4
@@ -101,13 +110,16 @@ def run(ctx: Context) -> dict[str, Any]:
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
-            mode: DjangoServer(mode, storage_env(mode, options), ctx.log_dir)
-            for mode in ("classic", "direct")
+            name: DjangoServer(name, storage_env(mode, options, BENCH_SERVER=model), ctx.log_dir)
+            for name, (mode, model) in SERVERS.items()
         }
         try:
             for server in servers.values():
                 server.start()
-            which = {variant: servers[variant.split()[0]] for variant in VARIANTS}
+            which = {
+                variant: servers["threaded" if variant == THREADED else variant.split()[0]]
+                for variant in VARIANTS
+            }
             for variant in VARIANTS:  # imports, boto3 clients, templates: before measuring
                 measure(variant, which[variant], ctx.file(64 * 1024), client, bucket)
             empty_bucket(client, bucket)
@@ -210,19 +222,21 @@ multipart body and saves it with `S3Boto3Storage`. **direct**: the file is alrea
 s3file's script puts it: one presigned POST up to 64 MiB, 16 MiB parts 4 at a time above), the
 form POST carries its key and signature, `S3OptimizedUploadStorage` saves it.
 **direct + read 64 B**: the same, and the view reads the file's first 64 bytes before saving.
+**direct, thread per request**: *direct* on a server that starts a thread per request, as
+`runserver` does, so django-storages builds the request's boto3 client anew (see benchmark 7).
 
 Only the form POST is measured, on one Django process: Django's own WSGI server
 (`benchmarks/serve.py`, the server `runserver` runs) on a pool of 4 reused threads, as
-gunicorn's gthread workers run (so django-storages' per-thread boto3 client is reused, as in
-production), SeaweedFS on loopback; the client sends one request at a time. *wall*: the request
-as the client saw it, from its first byte sent to the last byte of the answer (for classic that
-includes sending the file to Django). *CPU*: the process's user + system time
-(`/proc/<pid>/stat`, all threads, 10 ms ticks: "<0.01" is under one tick). *received* / *sent*:
-bytes through the process's sockets (from the client and S3, to the client and S3), counted
-inside the process by wrapping `socket.recv_into`/`send` (`/proc/<pid>/io` counts only
-`read`/`write` calls, which Python's sockets do not make). *temp file*: bytes written to files
-(`wchar`): classic's upload spooled to disk by Django. *peak RSS*: `VmHWM` after resetting it to
-the current RSS (`/proc/<pid>/clear_refs`) just before the request; *RSS growth*: that peak
-minus the RSS before the request. Each server process first served a warm-up request of every
-variant.
+gunicorn's gthread workers run (so django-storages' per-thread boto3 client is reused), except
+the thread-per-request row, SeaweedFS on loopback; the client sends one request at a time.
+*wall*: the request as the client saw it, from its first byte sent to the last byte of the
+answer (for classic that includes sending the file to Django). *CPU*: the process's user +
+system time (`/proc/<pid>/stat`, all threads, 10 ms ticks: "<0.01" is under one tick).
+*received* / *sent*: bytes through the process's sockets (from the client and S3, to the client
+and S3), counted inside the process by wrapping `socket.recv_into`/`send` (`/proc/<pid>/io`
+counts only `read`/`write` calls, which Python's sockets do not make). *temp file*: bytes
+written to files (`wchar`): classic's upload spooled to disk by Django. *peak RSS*: `VmHWM`
+after resetting it to the current RSS (`/proc/<pid>/clear_refs`) just before the request; *RSS
+growth*: that peak minus the RSS before the request. Each server process first served a warm-up
+request of every variant.
 """

@@ -36,6 +36,9 @@ class Context:
     peer_links: list[str] = field(default_factory=lambda: ["loopback", "500mbit", "50mbit"])
     peer_variants: list[str] = field(default_factory=list)  # keys of uppy.VARIANT_KEYS; all
     peer_runs: int = 2
+    load_count: int = 100  # final-POST load test: submissions per run ...
+    load_concurrency: int = 20  # ... this many at a time ...
+    load_runs: int = 2  # ... runs per server model
     rounds: int = 20  # middleware benchmark: interleaved rounds ...
     batch: int = 100  # ... of this many requests per request kind and stack
     _files: dict[int, Path] = field(default_factory=dict)
