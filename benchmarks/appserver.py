@@ -20,9 +20,11 @@ from typing import Any
 
 from boto3.s3.transfer import TransferConfig
 
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
 from .client import get_form, post_multipart
-from .common import Context, MiB, empty_bucket, log, median, new_bucket, ratio, rotated, seaweedfs
+from .common import Context, MiB, log, medians, ratio, rotated
 from .process import Cost, DjangoServer, cost, storage_env
 
 NAME = "appserver"
@@ -39,6 +41,8 @@ SERVERS = {
 PART_SIZE = 16 * MiB
 CONCURRENCY = 4
 CONTENT_TYPE = "application/octet-stream"
+KEYS = ("wall", "cpu", "received", "sent", "file_read", "file_written", "peak", "growth")
+KEYS += ("rss_before",)
 
 
 def browser_upload(attrs: dict[str, str], path: Path, client: Any, bucket: str) -> str:
@@ -105,8 +109,8 @@ def measure(variant: str, server: DjangoServer, path: Path, client: Any, bucket:
 
 def run(ctx: Context) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "appserver")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("appserver")
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
@@ -122,7 +126,7 @@ def run(ctx: Context) -> dict[str, Any]:
             }
             for variant in VARIANTS:  # imports, boto3 clients, templates: before measuring
                 measure(variant, which[variant], ctx.file(64 * 1024), client, bucket)
-            empty_bucket(client, bucket)
+            s3.empty_bucket(bucket)
             for size in ctx.sizes:
                 path = ctx.file(size * MiB)
                 for i in range(ctx.runs):
@@ -132,7 +136,7 @@ def run(ctx: Context) -> dict[str, Any]:
                         rows.append(
                             {"size_mib": size, "variant": variant, "run": i, **result.as_dict()}
                         )
-                        empty_bucket(client, bucket)
+                        s3.empty_bucket(bucket)
         finally:
             for server in servers.values():
                 server.stop()
@@ -143,26 +147,13 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Medians per size and variant, and ratios to classic of the same size."""
     summary = []
     for size in result["params"]["sizes_mib"]:
-        medians = {}
-        for variant in VARIANTS:
-            runs = [r for r in result["runs"] if r["size_mib"] == size and r["variant"] == variant]
-            if runs:
-                medians[variant] = {
-                    k: median([r[k] for r in runs])
-                    for k in (
-                        "wall",
-                        "cpu",
-                        "received",
-                        "sent",
-                        "file_read",
-                        "file_written",
-                        "peak",
-                        "growth",
-                        "rss_before",
-                    )
-                }
-        classic = medians.get("classic")
-        for variant, m in medians.items():
+        by_variant = {
+            variant: m
+            for variant in VARIANTS
+            if (m := medians(result["runs"], KEYS, size_mib=size, variant=variant))
+        }
+        classic = by_variant.get("classic")
+        for variant, m in by_variant.items():
             summary.append(
                 {
                     "size_mib": size,

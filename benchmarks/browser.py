@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import subprocess
 import time
 import urllib.request
@@ -21,8 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from devtools import chromium
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
-from .common import Context, MiB, empty_bucket, log, median, new_bucket, rotated, seaweedfs
+from .common import Context, MiB, log, median, medians, rotated
 from .process import DjangoServer, storage_env
 
 NAME = "browser"
@@ -117,14 +119,6 @@ async ([urls, partSize, concurrency]) => {
   return (performance.now() - start) / 1000;
 }
 """
-
-
-def chromium(playwright: Any) -> Any:
-    from tests.conftest import CHROMIUM_ARGS  # the test suite's launch arguments
-
-    return playwright.chromium.launch(
-        executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-    )
 
 
 # A stand-in for md5.js that looks up each part's MD5 (by its first bytes and its length).
@@ -334,8 +328,8 @@ def run(ctx: Context) -> dict[str, Any]:
     (static / "s3file" / "js").mkdir(parents=True, exist_ok=True)
     (static / "s3file" / "js" / "md5.js").write_text(md5_table_module(path, part_size(size)))
     configs = {**SERVERS, WHAT_IF: {**SERVERS[FOUR], "BENCH_STATIC_DIR": static}}
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "browser")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("browser")
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
@@ -347,7 +341,7 @@ def run(ctx: Context) -> dict[str, Any]:
                 server.start()
             default = servers[FOUR]
             with sync_playwright() as playwright:
-                browser = chromium(playwright)
+                browser = chromium.launch(playwright)
                 log(f"{TITLE}: hashing parts in the page")
                 hashes = hash_probe(browser, default, path, 3)
                 for name, server in servers.items():  # script, modules, boto3 clients: cached
@@ -356,7 +350,7 @@ def run(ctx: Context) -> dict[str, Any]:
                     else:  # its md5.js knows only the parts of `path`: the form page only
                         urllib.request.urlopen(server.url + "/upload/", timeout=60).read()
                 curl_upload(client, bucket, ctx.file(MiB))
-                empty_bucket(client, bucket)
+                s3.empty_bucket(bucket)
                 for i in range(ctx.browser_runs):
                     for name in rotated(VARIANTS, i):
                         log(f"{TITLE}: {ctx.browser_size} MiB, {name}, run {i + 1}")
@@ -370,7 +364,7 @@ def run(ctx: Context) -> dict[str, Any]:
                         else:
                             measured = browser_upload(browser, servers[name], path)
                         rows.append({"variant": name, "run": i, **measured})
-                        empty_bucket(client, bucket)
+                        s3.empty_bucket(bucket)
                 browser.close()
         finally:
             for server in servers.values():
@@ -401,18 +395,11 @@ PHASE_HEADERS = (
 
 def summarize(result: dict[str, Any]) -> dict[str, Any]:
     size = result["params"]["size_mib"]
-    variants = []
-    for name in VARIANTS:
-        runs = [r for r in result["runs"] if r["variant"] == name]
-        if runs:
-            variants.append(
-                {
-                    "variant": name,
-                    "seconds": median([r["seconds"] for r in runs]),
-                    **{k: median([r[k] for r in runs]) for k in PHASES if k in runs[0]},
-                    **({"parts": runs[0]["parts"]} if "parts" in runs[0] else {}),
-                }
-            )
+    variants = [
+        {"variant": name, **m}
+        for name in VARIANTS
+        if (m := medians(result["runs"], ("seconds", *PHASES, "parts"), variant=name))
+    ]
     ceiling = size / next(v["seconds"] for v in variants if v["variant"] == CEILING)
     for v in variants:
         v["mib_per_s"] = size / v["seconds"]
@@ -443,7 +430,7 @@ def render(result: dict[str, Any]) -> str:
     phase_rows = [
         [
             v["variant"],
-            str(v["parts"]),
+            f"{v['parts']:.0f}",
             *(report.num(v[k]) for k in PHASES),
             report.num(v["seconds"]),
         ]

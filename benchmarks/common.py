@@ -1,19 +1,16 @@
-"""What every benchmark shares: its options, test files, SeaweedFS, and statistics."""
+"""What every benchmark shares: its options, test files and statistics (SeaweedFS, ports and
+processes: ``devtools``)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import statistics
 import sys
 import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from tests.seaweedfs import SeaweedFS  # the test suite's real S3 server
+from typing import TypeVar
 
 MiB = 1024**2
 GiB = 1024**3
@@ -67,34 +64,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-@contextlib.contextmanager
-def seaweedfs() -> Iterator[SeaweedFS]:
-    """A fresh SeaweedFS for one benchmark; its data (a temp dir) goes when it stops."""
-    server = SeaweedFS().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def new_bucket(server: SeaweedFS, prefix: str) -> str:
-    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    server.create_bucket(name)
-    return name
-
-
-def empty_bucket(client: Any, bucket: str) -> None:
-    """Delete every object and abort every unfinished multipart upload in ``bucket``."""
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
-        if keys:
-            client.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-    for upload in client.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
-        client.abort_multipart_upload(
-            Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
-        )
-
-
 def rotated(items: Sequence[T], shift: int) -> list[T]:
     """``items`` starting at ``shift``: runs alternate which variant goes first."""
     shift %= len(items)
@@ -103,6 +72,18 @@ def rotated(items: Sequence[T], shift: int) -> list[T]:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def medians(rows: Sequence[dict], keys: Sequence[str], **where: object) -> dict[str, float]:
+    """The median of each of ``keys`` over the ``rows`` whose fields match ``where`` (an
+    empty dict if none do); keys missing or None in some rows use the others."""
+    chosen = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+    result = {}
+    for key in keys:
+        values = [r[key] for r in chosen if r.get(key) is not None]
+        if values:
+            result[key] = statistics.median(values)
+    return result
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

@@ -14,9 +14,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
 from .client import FormPage, get_form, post_multipart
-from .common import Context, MiB, empty_bucket, log, median, new_bucket, rotated, seaweedfs
+from .common import Context, MiB, log, median, rotated
 from .process import DjangoServer, storage_env
 
 NAME = "load"
@@ -70,8 +72,8 @@ def submit_all(server: DjangoServer, page: FormPage, forms: list[Any], at_once: 
 def run(ctx: Context) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     count, at_once = ctx.load_count, ctx.load_concurrency
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "load")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("load")
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
@@ -87,14 +89,14 @@ def run(ctx: Context) -> dict[str, Any]:
             # Imports, templates and, on the pool, each thread's boto3 client: before measuring.
             for model, server in servers.items():
                 submit_all(server, pages[model], submissions(pages[model], client, bucket, 8), 8)
-            empty_bucket(client, bucket)
+            s3.empty_bucket(bucket)
             for i in range(ctx.load_runs):
                 for model in rotated(list(MODELS), i):
                     log(f"{TITLE}: {count} submissions, {at_once} at a time, {model}, run {i + 1}")
                     forms = submissions(pages[model], client, bucket, count)
                     measured = submit_all(servers[model], pages[model], forms, at_once)
                     rows.append({"model": model, "run": i, **measured})
-                    empty_bucket(client, bucket)
+                    s3.empty_bucket(bucket)
         finally:
             for server in servers.values():
                 server.stop()

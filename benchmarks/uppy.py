@@ -26,17 +26,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from devtools import chromium
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
 from .browser import (
     LOOPBACK,
     Link,
     browser_upload,
-    chromium,
     first_s3_request,
     open_page,
     raw_part_puts,
 )
-from .common import Context, MiB, empty_bucket, log, median, new_bucket, rotated, seaweedfs
+from .common import Context, MiB, log, medians, rotated
 from .process import DjangoServer, storage_env
 
 NAME = "uppy"
@@ -60,6 +62,7 @@ VARIANT_KEYS = {"s3file": S3FILE, "uppy": UPPY_DEFAULTS, "uppy-ours": UPPY_OURS,
 #: s3file's defaults (S3FILE_MULTIPART_THRESHOLD, _PART_SIZE, _CONCURRENCY).
 THRESHOLD, PART_SIZE, CONCURRENCY = 64 * MiB, 16 * MiB, 4
 TIMEOUT_MS = 1_800_000
+KEYS = ("seconds", "first_s3_request", "parts", "create", "first_part_sent", "part_put_median")
 
 
 def uppy_bundle() -> Path:
@@ -118,14 +121,14 @@ def run(ctx: Context) -> dict[str, Any]:
 
     static = uppy_bundle()
     rows: list[dict[str, Any]] = []
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "uppy")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("uppy")
         client = s3.client()
         env = storage_env("direct", s3.storage_options(bucket), BENCH_STATIC_DIR=static)
         server = DjangoServer("uppy", env, ctx.log_dir).start()
         try:
             with sync_playwright() as playwright:
-                browser = chromium(playwright)
+                browser = chromium.launch(playwright)
                 measure = {
                     S3FILE: lambda path, link: browser_upload(browser, server, path, link),
                     UPPY_DEFAULTS: lambda path, link: uppy_upload(
@@ -144,7 +147,7 @@ def run(ctx: Context) -> dict[str, Any]:
                 variants = [v for v in VARIANTS if v in chosen]
                 for variant in variants:  # scripts, bundle, boto3 clients: warm
                     measure[variant](ctx.file(70 * MiB), LOOPBACK)
-                empty_bucket(client, bucket)
+                s3.empty_bucket(bucket)
                 for link_name in ctx.peer_links:
                     link = LINKS[link_name]
                     for size in ctx.peer_sizes:
@@ -167,7 +170,7 @@ def run(ctx: Context) -> dict[str, Any]:
                                         **measured,
                                     }
                                 )
-                                empty_bucket(client, bucket)
+                                s3.empty_bucket(bucket)
                 browser.close()
         finally:
             server.stop()
@@ -188,30 +191,19 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
     for link_name in result["params"]["links"]:
         link = LINKS[link_name]
         for size in result["params"]["sizes_mib"]:
-            medians = {}
+            by_variant = {}
             for variant in VARIANTS:
-                runs = [
-                    r
-                    for r in result["runs"]
-                    if (r["link"], r["size_mib"], r["variant"]) == (link_name, size, variant)
-                ]
-                if not runs:
+                where = {"link": link_name, "size_mib": size, "variant": variant}
+                if not (m := medians(result["runs"], KEYS, **where)):
                     continue
-                seconds = median([r["seconds"] for r in runs])
-                firsts = [r["first_s3_request"] for r in runs if r.get("first_s3_request")]
-                medians[variant] = {
-                    "seconds": seconds,
-                    "mib_per_s": size / seconds,
-                    "link_fraction": size / seconds / link.mib_per_s if link.mib_per_s else None,
-                    "first_s3_request": median(firsts) if firsts else None,
-                    "parts": runs[0].get("parts"),
-                    "runs": len(runs),
-                }
-            ours = medians.get(S3FILE)
-            for m in medians.values():
+                m["mib_per_s"] = size / m["seconds"]
+                m["link_fraction"] = m["mib_per_s"] / link.mib_per_s if link.mib_per_s else None
+                by_variant[variant] = m
+            ours = by_variant.get(S3FILE)
+            for m in by_variant.values():
                 # s3file ÷ this client, as speeds: above 1, s3file is faster.
                 m["s3file_ratio"] = m["seconds"] / ours["seconds"] if ours else None
-            cells.append({"link": link_name, "size_mib": size, "variants": medians})
+            cells.append({"link": link_name, "size_mib": size, "variants": by_variant})
     return cells
 
 
@@ -229,7 +221,7 @@ def render(result: dict[str, Any]) -> str:
                     report.num(m["seconds"]),
                     report.num(m["mib_per_s"], 1),
                     report.num(m["link_fraction"]),
-                    report.num(m["first_s3_request"]),
+                    report.num(m.get("first_s3_request")),
                     "" if variant == S3FILE else f"**{report.num(m['s3file_ratio'])}**",
                 ]
             )
