@@ -88,6 +88,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--uppy-runs", type=int, help="Uppy comparison: runs per cell (2)")
     parser.add_argument(
+        "--uppy-what-if",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="Uppy comparison: also s3file with the static files of DIR first (e.g. a changed "
+        "DIR/s3file/js/multipart.js), reported as “s3file what-if: NAME” (repeatable)",
+    )
+    parser.add_argument(
         "--load-count", type=int, help="load test: submissions per run (100; quick 40)"
     )
     parser.add_argument("--load-runs", type=int, help="load test: runs per server (2; quick 1)")
@@ -135,6 +143,7 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.peer_variants = args.uppy_clients.split(",")
     if args.uppy_runs:
         ctx.peer_runs = args.uppy_runs
+    ctx.peer_what_ifs = dict(item.split("=", 1) for item in args.uppy_what_if)
     if args.load_count:
         ctx.load_count = args.load_count
     if args.load_runs:

@@ -33,6 +33,7 @@ class Context:
     peer_links: list[str] = field(default_factory=lambda: ["loopback", "500mbit", "50mbit"])
     peer_variants: list[str] = field(default_factory=list)  # keys of uppy.VARIANT_KEYS; all
     peer_runs: int = 2
+    peer_what_ifs: dict[str, str] = field(default_factory=dict)  # name: static dir
     load_count: int = 100  # final-POST load test: submissions per run ...
     load_concurrency: int = 20  # ... this many at a time ...
     load_runs: int = 2  # ... runs per server model

@@ -18,6 +18,7 @@ the same for uploads and the page's own requests), applied to the page once it h
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tarfile
@@ -124,9 +125,21 @@ def run(ctx: Context) -> dict[str, Any]:
     with SeaweedFS() as s3:
         bucket = s3.new_bucket("uppy")
         client = s3.client()
-        env = storage_env("direct", s3.storage_options(bucket), BENCH_STATIC_DIR=static)
+        options = s3.storage_options(bucket)
+        env = storage_env("direct", options, BENCH_STATIC_DIR=static)
         server = DjangoServer("uppy", env, ctx.log_dir).start()
+        # What-ifs: s3file with its script files replaced by those of a directory.
+        what_ifs = {
+            f"{S3FILE} what-if: {name}": DjangoServer(
+                f"uppy-{name}",
+                storage_env("direct", options, BENCH_STATIC_DIR=f"{folder}{os.pathsep}{static}"),
+                ctx.log_dir,
+            )
+            for name, folder in ctx.peer_what_ifs.items()
+        }
         try:
+            for other in what_ifs.values():
+                other.start()
             with sync_playwright() as playwright:
                 browser = chromium.launch(playwright)
                 measure = {
@@ -137,6 +150,12 @@ def run(ctx: Context) -> dict[str, Any]:
                     UPPY_OURS: lambda path, link: uppy_upload(
                         browser, server, path, link, ours=True
                     ),
+                    **{
+                        name: lambda path, link, other=other: browser_upload(
+                            browser, other, path, link
+                        )
+                        for name, other in what_ifs.items()
+                    },
                     BARE: lambda path, link: {
                         "seconds": raw_part_puts(
                             browser, server, path, client, bucket, PART_SIZE, link, CONCURRENCY
@@ -145,6 +164,7 @@ def run(ctx: Context) -> dict[str, Any]:
                 }
                 chosen = {VARIANT_KEYS[key] for key in ctx.peer_variants} or set(VARIANTS)
                 variants = [v for v in VARIANTS if v in chosen]
+                variants[1:1] = list(what_ifs)
                 for variant in variants:  # scripts, bundle, boto3 clients: warm
                     measure[variant](ctx.file(70 * MiB), LOOPBACK)
                 s3.empty_bucket(bucket)
@@ -174,8 +194,11 @@ def run(ctx: Context) -> dict[str, Any]:
                 browser.close()
         finally:
             server.stop()
+            for other in what_ifs.values():
+                other.stop()
     return {
         "params": {
+            "what_ifs": list(what_ifs),
             "links": ctx.peer_links,
             "sizes_mib": ctx.peer_sizes,
             "runs": ctx.peer_runs,
@@ -187,12 +210,13 @@ def run(ctx: Context) -> dict[str, Any]:
 
 def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Medians per cell and variant, with rates, the link fraction and s3file ÷ each."""
+    params = result["params"]
     cells = []
     for link_name in result["params"]["links"]:
         link = LINKS[link_name]
         for size in result["params"]["sizes_mib"]:
             by_variant = {}
-            for variant in VARIANTS:
+            for variant in (VARIANTS[0], *params.get("what_ifs", []), *VARIANTS[1:]):
                 where = {"link": link_name, "size_mib": size, "variant": variant}
                 if not (m := medians(result["runs"], KEYS, **where)):
                     continue
