@@ -249,10 +249,20 @@ def phases(start: float, requests: list[dict]) -> dict[str, float]:
     parts = [r for r in requests if r["kind"] == "part"]
     if not parts:
         return {}
-    by_kind = {kind: [r for r in requests if r["kind"] == kind] for kind in ("create", "complete")}
+    by_kind = {k: [r for r in requests if r["kind"] == k] for k in ("create", "sign", "complete")}
     durations = sorted(r["end"] - r["start"] for r in parts)
     return {
         "create": sum(r["end"] - r["start"] for r in by_kind["create"]) / 1000,
+        **(
+            {"create_at": (min(r["start"] for r in by_kind["create"]) - start) / 1000}
+            if by_kind["create"]
+            else {}
+        ),
+        **(
+            {"first_sign_done": (min(r["end"] for r in by_kind["sign"]) - start) / 1000}
+            if by_kind["sign"]
+            else {}
+        ),
         "first_part_sent": (min(r["start"] for r in parts) - start) / 1000,
         "last_part_done": (max(r["end"] for r in parts) - start) / 1000,
         "part_put_median": durations[len(durations) // 2] / 1000,

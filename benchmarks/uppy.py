@@ -63,7 +63,8 @@ VARIANT_KEYS = {"s3file": S3FILE, "uppy": UPPY_DEFAULTS, "uppy-ours": UPPY_OURS,
 #: s3file's defaults (S3FILE_MULTIPART_THRESHOLD, _PART_SIZE, _CONCURRENCY).
 THRESHOLD, PART_SIZE, CONCURRENCY = 64 * MiB, 16 * MiB, 4
 TIMEOUT_MS = 1_800_000
-KEYS = ("seconds", "first_s3_request", "parts", "create", "first_part_sent", "part_put_median")
+KEYS = ("seconds", "first_s3_request", "parts", "create", "create_at", "first_sign_done")
+KEYS += ("first_part_sent", "part_put_median")
 
 
 def uppy_bundle() -> Path:
