@@ -41,7 +41,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of django-s3file against real SeaweedFS, Django and Chromium. "
-        "A full run takes about 15 minutes on 2 busy cores, --quick about 2.",
+        "A full run takes about an hour on 2 busy cores (the Uppy comparison's 1 GiB uploads "
+        "over an emulated 50 Mbit/s link alone take half of it), --quick about 5 minutes.",
         epilog="Benchmarks: " + "; ".join(f"{name}: {text}" for name, text in BENCHMARKS.items()),
     )
     parser.add_argument(
@@ -55,7 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         help="small sizes, one run each (1 and 64 MiB, a 64 MiB move, a 96 MiB browser "
-        "upload, 5 Wagtail images): a smoke run of about 2 minutes, not figures to publish",
+        "upload, 5 Wagtail images, the Uppy comparison with 100 MiB on loopback and 500 Mbit/s, "
+        "40 submissions in the load test): a smoke run, not figures to publish",
     )
     parser.add_argument(
         "--runs", type=int, help="runs per measurement (default 3, the move 5; quick 1)"
