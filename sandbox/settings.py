@@ -120,7 +120,7 @@ def s3_options(mode: str) -> dict[str, str | bool]:
     # Saving a second "report.pdf" keeps the first, as FileSystemStorage does.
     options: dict[str, str | bool] = {"file_overwrite": False}
     if mode == "seaweedfs":
-        from tests.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY
+        from devtools.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY
 
         return {
             **options,
