@@ -203,10 +203,8 @@ def lazy_multipart(fields: dict[str, str], filename: str, size: int) -> tuple[La
     """A multipart/form-data body of ``size`` bytes in all whose file is zeros; (body,
     its Content-Type)."""
     boundary = "----s3fileHardening" + uuid.uuid4().hex
-    head = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    )
+    part = '--{}\r\nContent-Disposition: form-data; name="{}"\r\n\r\n{}\r\n'
+    head = b"".join(part.format(boundary, n, v).encode() for n, v in fields.items())
     head += (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.hardening import (
-    MiB,
     LazyBody,
+    MiB,
     dev_post,
     lazy_multipart,
     multipart,
