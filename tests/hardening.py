@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import engines
-from django.urls import include, path
+from django.urls import path
 
 from s3file.forms import S3FileInput
 
@@ -68,10 +68,7 @@ def page(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"saved": saved})
 
 
-urlpatterns = [
-    path("h/", page),
-    path("", include("tests.testapp.urls")),
-]
+urlpatterns = [path("h/", page)]
 
 
 class _Inputs(HTMLParser):

@@ -191,6 +191,9 @@ def test_2_a_key_is_refused_from_another_browser_session(client, site, admin_use
     response = submit(other, "doc", [key], [token], title="kept")
     assert response.status_code == 400
     assert any("doc" in m for m in warned(caplog))
+    # What a user whose session changed sees: an error on the field, the rest kept.
+    assert "doc" in response.json()["errors"]
+    assert response.json()["kept"]["title"] == ["kept"]
     assert not (site / "saved").exists()
     assert (site / key).read_bytes() == b"the victim's file"  # not taken over
     # The victim can still submit it.
