@@ -68,7 +68,24 @@ def page(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"saved": saved})
 
 
-urlpatterns = [path("h/", page)]
+def one_field(request: HttpRequest) -> HttpResponse:
+    """A form of one ``file`` field with the ``accept`` and ``max`` of the query string."""
+    accept, max_size = request.GET.get("accept", ""), request.GET.get("max")
+    form_class = type(
+        "OneFieldForm",
+        (forms.Form,),
+        {"file": file_field(accept, int(max_size) if max_size else None)},
+    )
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        template = engines["django"].from_string(PAGE)
+        return HttpResponse(template.render({"form": form}, request))
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()})
+    return JsonResponse({"saved": form.cleaned_data["file"].name})
+
+
+urlpatterns = [path("h/", page), path("h/one/", one_field)]
 
 
 class _Inputs(HTMLParser):
