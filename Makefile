@@ -20,8 +20,17 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.installed chromium lint
+	$(MAKE) typecheck imports
 	$(PY) -m pytest
 	$(MAKE) test-wagtail-lts
+
+.PHONY: typecheck imports
+# mypy (strict for s3file) and the import contracts (layers, no cycles), both in pyproject.toml.
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+imports: $(VENV)/.installed
+	$(VENV)/bin/lint-imports
 
 # The newest Wagtail is what .venv gets; the Wagtail tests also run on the 7.4 LTS.
 LTS_VENV ?= .venv-wagtail74

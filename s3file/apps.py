@@ -11,4 +11,6 @@ class S3FileConfig(AppConfig):
     verbose_name = _("Direct uploads to S3")
 
     def ready(self) -> None:
-        from . import checks, forms  # noqa: F401  (importing forms installs the input)
+        from . import checks, forms  # noqa: F401  (checks register themselves on import)
+
+        forms.install()

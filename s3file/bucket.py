@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
-from .policy import upload_prefix
+from .backends.s3 import S3Backend
 
+#: A CORS or lifecycle rule, as boto3 reads and writes it.
+Rule = dict[str, Any]
 CORS_RULE_ID = "s3file-direct-upload"
 LIFECYCLE_RULE_ID = "s3file-expire-uploads"
 
@@ -34,7 +37,7 @@ def cors_origins() -> list[str]:
     return sorted(found)
 
 
-def cors_rule(origins: list[str]) -> dict[str, Any]:
+def cors_rule(origins: list[str]) -> Rule:
     return {
         "ID": CORS_RULE_ID,
         "AllowedHeaders": ["*"],
@@ -45,17 +48,17 @@ def cors_rule(origins: list[str]) -> dict[str, Any]:
     }
 
 
-def lifecycle_rule(storage: Any, days: int) -> dict[str, Any]:
+def lifecycle_rule(prefix: str, days: int) -> Rule:
     return {
         "ID": LIFECYCLE_RULE_ID,
         "Status": "Enabled",
-        "Filter": {"Prefix": upload_prefix(storage)},
+        "Filter": {"Prefix": prefix},
         "Expiration": {"Days": days},
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
     }
 
 
-def cors_allows(rules: list[dict], origin: str, method: str) -> bool:
+def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
     """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
 
     def matches(pattern: str) -> bool:
@@ -77,27 +80,25 @@ class BucketSetup:
     """Compare the bucket's CORS and lifecycle configuration with what direct uploads need,
     and merge ours in: rules are ours by ID, and others are never changed or removed."""
 
-    def __init__(self, storage: Any, origins: list[str], days: int) -> None:
-        self.client = storage.connection.meta.client
-        self.bucket = storage.bucket_name
+    def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
+        self.client, self.bucket = backend.client, backend.bucket
         self.origins, self.days = origins, days
         self.wanted_cors = cors_rule(origins)
-        self.wanted_lifecycle = lifecycle_rule(storage, days)
+        self.wanted_lifecycle = lifecycle_rule(backend.upload_prefix(), days)
 
-    def _get(self, operation: str, key: str, missing: str) -> list[dict]:
-        from botocore.exceptions import ClientError
-
+    def _get(self, operation: str, key: str, missing: str) -> list[Rule]:
         try:
-            return getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
+            rules: list[Rule] = getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
+            return rules
         except ClientError as e:
             if e.response["Error"]["Code"] == missing:
                 return []
             raise
 
-    def cors_rules(self) -> list[dict]:
+    def cors_rules(self) -> list[Rule]:
         return self._get("get_bucket_cors", "CORSRules", "NoSuchCORSConfiguration")
 
-    def lifecycle_rules(self) -> list[dict]:
+    def lifecycle_rules(self) -> list[Rule]:
         return self._get(
             "get_bucket_lifecycle_configuration", "Rules", "NoSuchLifecycleConfiguration"
         )
@@ -137,7 +138,8 @@ class BucketSetup:
         merged = [r for r in cors if r.get("ID") != CORS_RULE_ID] + [self.wanted_cors]
         if not _same(cors, merged):
             self.client.put_bucket_cors(
-                Bucket=self.bucket, CORSConfiguration={"CORSRules": merged}
+                Bucket=self.bucket,
+                CORSConfiguration={"CORSRules": merged},  # type: ignore[typeddict-item]
             )
             changed.append(f"CORS rule {CORS_RULE_ID} written.")
         lifecycle = self.lifecycle_rules()
@@ -145,16 +147,17 @@ class BucketSetup:
         merged.append(self.wanted_lifecycle)
         if not _same(lifecycle, merged):
             self.client.put_bucket_lifecycle_configuration(
-                Bucket=self.bucket, LifecycleConfiguration={"Rules": merged}
+                Bucket=self.bucket,
+                LifecycleConfiguration={"Rules": merged},  # type: ignore[typeddict-item]
             )
             changed.append(f"Lifecycle rule {LIFECYCLE_RULE_ID} written.")
         return changed
 
 
-def _same(current: list[dict], wanted: list[dict]) -> bool:
+def _same(current: list[Rule], wanted: list[Rule]) -> bool:
     """Equal as far as ``wanted`` says (servers add defaults such as MaxAgeSeconds 0)."""
 
-    def by_id(rules: list[dict]) -> dict:
+    def by_id(rules: list[Rule]) -> dict[str, Rule]:
         return {rule.get("ID", repr(sorted(rule.items()))): rule for rule in rules}
 
     have, want = by_id(current), by_id(wanted)

@@ -1,18 +1,22 @@
-"""System checks: the insecure dev endpoint in production, and a missing middleware."""
+"""System checks: the insecure dev endpoint in production, a missing middleware, and Django
+private names that moved (``compat``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from . import conf
-from .policy import storage_kind
+from .backends import local_backend
+from .compat import check_private_api
+from .middleware import MIDDLEWARE_PATH, middleware_installed
+
+__all__ = ["check_dev_endpoint", "check_middleware", "check_private_api"]
 
 
 @register(Tags.security, deploy=True)
-def check_dev_endpoint(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    if storage_kind() != "dev":
+def check_dev_endpoint(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if local_backend() is None:
         return []
     return [
         Error(
@@ -26,14 +30,14 @@ def check_dev_endpoint(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 
 @register()
-def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
-    if conf.middleware_installed():
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if middleware_installed():
         return []
     return [
         Warning(
             "s3file is installed but S3FileMiddleware is not in MIDDLEWARE, so file inputs "
             "keep uploading through Django.",
-            hint=f"Add '{conf.MIDDLEWARE_PATH}' to MIDDLEWARE.",
+            hint=f"Add '{MIDDLEWARE_PATH}' to MIDDLEWARE.",
             id="s3file.W001",
         )
     ]

@@ -54,32 +54,10 @@ def get(name: str) -> Any:
 def endpoint_prefix() -> str:
     """``"/" + S3FILE_ENDPOINT_PATH``; cached, as the middleware checks it on every request
     (an unset setting costs a caught AttributeError in Django's LazySettings)."""
-    return "/" + get("S3FILE_ENDPOINT_PATH")
+    return "/" + str(get("S3FILE_ENDPOINT_PATH"))
 
 
 @receiver(setting_changed)
 def forget_cached_settings(*, setting: str, **kwargs: Any) -> None:
     if setting == "S3FILE_ENDPOINT_PATH":
         endpoint_prefix.cache_clear()
-
-
-MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"
-
-
-def middleware_installed() -> bool:
-    """Whether ``S3FileMiddleware`` (or a subclass) is in ``MIDDLEWARE``."""
-    middleware = tuple(settings.MIDDLEWARE)
-    return MIDDLEWARE_PATH in middleware or _subclass_installed(middleware)
-
-
-@functools.cache
-def _subclass_installed(middleware: tuple[str, ...]) -> bool:
-    # Cached by the list itself: every rendered input asks, and imports are not free.
-    from django.utils.module_loading import import_string
-
-    from .middleware import S3FileMiddleware
-
-    return any(
-        isinstance(cls := import_string(path), type) and issubclass(cls, S3FileMiddleware)
-        for path in middleware
-    )

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix
 from django.utils.translation import gettext
 
 from . import conf
+from .backends import backend
+from .compat import add_base
 from .files import S3UploadedFile
-from .policy import (
-    content_type_condition,
-    default_storage,
-    extension_types,
-    new_grant,
-    presign,
-    storage_kind,
-)
-from .signing import sign_grant
+from .middleware import middleware_installed
+from .rules import content_type_condition, extension_types, new_grant, sign_grant
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -41,12 +37,18 @@ def messages(max_size: int) -> dict[str, str]:
     }
 
 
-class S3FileInputMixin:
+if TYPE_CHECKING:  # what the mixin is installed into (``install()``)
+    Widget = ClearableFileInput
+else:
+    Widget = object
+
+
+class S3FileInputMixin(Widget):
     """Make a file input upload its files to storage from the browser.
 
-    ``install()`` puts this into ``ClearableFileInput``'s bases, so every clearable file input
-    (model forms, the admin, third-party widgets) gains it. Whether an input uploads directly
-    is decided each time it renders: the default storage must be django-storages' S3 backend
+    ``install()`` (run by the app's ``ready()``) puts this into ``ClearableFileInput``'s
+    bases, so every clearable file input (model forms, the admin, third-party widgets) gains
+    it. Whether an input uploads directly is decided each time it renders: the default storage must be django-storages' S3 backend
     or ``FileSystemStorage`` (the dev endpoint), and ``direct_upload`` must be true, or left
     ``None`` while ``S3FILE_REPLACE_WIDGETS`` is true. Otherwise it is a plain file input.
     """
@@ -76,7 +78,7 @@ class S3FileInputMixin:
             self.max_size = max_size
         if checksum is not None:
             self.checksum = checksum
-        super().__init__(attrs)  # type: ignore[call-arg]
+        super().__init__(attrs)
 
     @property
     def uploads_directly(self) -> bool:
@@ -84,23 +86,23 @@ class S3FileInputMixin:
         if wanted is None:
             wanted = conf.get("S3FILE_REPLACE_WIDGETS")
         # Without the middleware the posted keys would be ignored and the files lost.
-        return bool(wanted) and storage_kind() is not None and conf.middleware_installed()
+        return bool(wanted) and backend() is not None and middleware_installed()
 
     @property
     def media(self) -> Media:
-        media: Media = super().media  # type: ignore[misc]
-        if self.uploads_directly:
-            media += Media(js=[Script("s3file/js/s3file.js", type="module")])
+        media = super().media
+        if self.uploads_directly:  # (the stubs miss that Media takes Script objects)
+            media += Media(js=[Script("s3file/js/s3file.js", type="module")])  # type: ignore[list-item]
         return media
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
-        context: dict = super().get_context(name, value, attrs)  # type: ignore[misc]
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
         if self.uploads_directly:
             context["widget"]["attrs"].update(self.upload_attrs(context["widget"]["attrs"]))
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        value = super().value_from_datadict(data, files, name)  # type: ignore[misc]
+        value = super().value_from_datadict(data, files, name)
         for upload in value if isinstance(value, list) else [value]:
             if not isinstance(upload, S3UploadedFile):
                 continue
@@ -116,10 +118,12 @@ class S3FileInputMixin:
 
     def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The data attributes the script reads: where to POST, what to sign and check."""
-        storage = default_storage()
+        store = backend()
+        if store is None:
+            raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
         max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        grant = new_grant(storage, max_size, attrs.get("accept", ""))
-        url, fields = presign(storage, grant)
+        grant = new_grant(store.upload_prefix(), max_size, attrs.get("accept", ""))
+        url, fields = store.presign_post(grant)
         return {
             "data-s3f-url": url,
             "data-s3f-fields": json.dumps(fields),
@@ -155,9 +159,4 @@ class S3FileInput(ClearableFileInput):
 
 def install() -> None:
     """Put ``S3FileInputMixin`` into ``ClearableFileInput``'s bases; a second call does nothing."""
-    # A subclass listing the mixin itself would make this MRO impossible, hence the patch.
-    if S3FileInputMixin not in ClearableFileInput.__mro__:
-        ClearableFileInput.__bases__ = (S3FileInputMixin, *ClearableFileInput.__bases__)
-
-
-install()
+    add_base(ClearableFileInput, S3FileInputMixin)

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, TooManyFilesSent
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils.module_loading import import_string
 
 from . import conf
-from .files import AFTER_RESPONSE, S3UploadedFile
-from .policy import default_storage
-from .signing import check_key, unsign_grant
+from .after_response import collected, run_after_response
+from .backends import default_storage
+from .compat import mutable, on_body_parsed, parsed_files, parsed_post
+from .files import S3UploadedFile
+from .rules import check_key, unsign_grant
 
 logger = logging.getLogger("s3file")
 
+MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"
 #: Name of the POST field the script adds once per uploaded input; its values are field names.
 MARKER = "s3file"
 SIGNATURE_SUFFIX = "-s3f-signature"
@@ -46,52 +51,35 @@ class S3FileMiddleware:
         if self.is_async:
             markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self.__acall__(request)
+        get_response = cast(Callable[[HttpRequest], HttpResponseBase], self.get_response)
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := endpoint(request)) is not None:
             return response
         if request.method != "POST":  # no files, nothing to clean up: the common case
-            return self.get_response(request)
-        hook(request)
-        pending: list[Callable[[], None]] = []
-        token = AFTER_RESPONSE.set(pending)
-        try:
-            response = self.get_response(request)
-        finally:
-            AFTER_RESPONSE.reset(token)
+            return get_response(request)
+        on_body_parsed(request, add_uploaded_files)
+        with collected() as pending:
+            response = get_response(request)
         return run_after_response(pending, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        get_response = cast(
+            Callable[[HttpRequest], Awaitable[HttpResponseBase]], self.get_response
+        )
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
             return response
         if request.method != "POST":
-            return await self.get_response(request)  # type: ignore[misc]
-        hook(request)
-        pending: list[Callable[[], None]] = []
-        token = AFTER_RESPONSE.set(pending)
-        try:
-            response = await self.get_response(request)  # type: ignore[misc]
-        finally:
-            AFTER_RESPONSE.reset(token)
+            return await get_response(request)
+        on_body_parsed(request, add_uploaded_files)
+        with collected() as pending:
+            response = await get_response(request)
         if pending:
             await sync_to_async(run_after_response)(pending, response)
         return response
-
-
-def run_after_response(
-    pending: list[Callable[[], None]], response: HttpResponseBase
-) -> HttpResponseBase:
-    """Run what waited for the view's answer, unless that answer is a server error."""
-    if response.status_code < 500:
-        for action in pending:
-            try:
-                action()
-            except Exception:  # a cleanup must not turn a success into an error
-                logger.exception("s3file: an after-response action failed")
-    return response
 
 
 def endpoint(request: HttpRequest) -> HttpResponseBase | None:
@@ -102,20 +90,8 @@ def endpoint(request: HttpRequest) -> HttpResponseBase | None:
         )
     except Resolver404:
         return None
-    return match.func(request, *match.args, **match.kwargs)
-
-
-def hook(request: HttpRequest) -> None:
-    """Make a POST add uploaded files to ``request.FILES`` when it parses its body."""
-    load = request._load_post_and_files
-
-    def load_post_and_files() -> None:
-        load()
-        if MARKER in request._post:
-            add_uploaded_files(request)
-
-    # Django parses the body lazily through this method; wrapping it keeps that laziness.
-    request._load_post_and_files = load_post_and_files  # type: ignore[method-assign]
+    response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+    return response
 
 
 def add_uploaded_files(request: HttpRequest) -> None:
@@ -125,7 +101,9 @@ def add_uploaded_files(request: HttpRequest) -> None:
     signature, a key outside its signed folder, and more files than
     ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows.
     """
-    post = request._post
+    post = parsed_post(request)
+    if MARKER not in post:
+        return
     # A field of the project's own may be called "s3file": only fields signed for are ours.
     fields = [f for f in dict.fromkeys(post.getlist(MARKER)) if f + SIGNATURE_SUFFIX in post]
     if not fields:
@@ -148,17 +126,31 @@ def add_uploaded_files(request: HttpRequest) -> None:
             upload.add_limit(grant.max_size, grant.content_type)  # checked when read
             uploads[field].append(upload)
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-    count = sum(map(len, uploads.values())) + len(request._files)
+    count = sum(map(len, uploads.values())) + len(parsed_files(request))
     if limit is not None and count > limit:
         raise TooManyFilesSent(
             "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
         )
-    post._mutable = True
-    post.setlist(MARKER, [f for f in post.getlist(MARKER) if f not in uploads])
-    if not post.getlist(MARKER):
-        del post[MARKER]
-    for field, files in uploads.items():
-        post.pop(field, None)
-        post.pop(field + SIGNATURE_SUFFIX, None)
-        request._files.setlist(field, files)
-    post._mutable = False
+    with mutable(post):
+        post.setlist(MARKER, [f for f in post.getlist(MARKER) if f not in uploads])
+        if not post.getlist(MARKER):
+            del post[MARKER]
+        for field, files in uploads.items():
+            post.pop(field, None)
+            post.pop(field + SIGNATURE_SUFFIX, None)
+            parsed_files(request).setlist(field, files)
+
+
+def middleware_installed() -> bool:
+    """Whether ``S3FileMiddleware`` (or a subclass) is in ``MIDDLEWARE``."""
+    middleware = tuple(settings.MIDDLEWARE)
+    return MIDDLEWARE_PATH in middleware or _subclass_installed(middleware)
+
+
+@functools.cache
+def _subclass_installed(middleware: tuple[str, ...]) -> bool:
+    # Cached by the list itself: every rendered input asks, and imports are not free.
+    return any(
+        isinstance(cls := import_string(path), type) and issubclass(cls, S3FileMiddleware)
+        for path in middleware
+    )

@@ -1,29 +1,23 @@
-"""S3 multipart uploads, which the browser drives for large files through ``views.multipart``.
+"""Multipart uploads, which the browser drives for large files through ``views``: the signed
+upload handle, how a file is cut into parts, and what a complete upload is.
 
 The browser never holds credentials: it asks for an upload (with the input's signed grant),
 for presigned URLs of its parts, and to complete or abort it. Each answer carries a signed
-handle of the upload, so later calls need no lookup and cannot name another upload. The dev
-backend (``dev.DevBackend``) does the same on the local disk while the default storage is a
-FileSystemStorage.
+handle of the upload, so later calls need no lookup and cannot name another upload. The
+storage side of each step is the backend's (``backends``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-from django.core.files.storage import Storage
+from collections.abc import Callable
+from typing import NamedTuple, TypedDict
 
 from . import conf
-from .policy import storage_kind
 from .signing import sign_tuple, unsign_tuple
-
-if TYPE_CHECKING:
-    from .dev import DevBackend  # which imports this module
 
 MiB = 1024**2
 MIN_PART_SIZE = 5 * MiB
 MAX_PARTS = 10_000
-MAX_OBJECT_SIZE = 5 * 1024**4
 SALT = "s3file.multipart"
 
 
@@ -35,11 +29,18 @@ class MultipartError(Exception):
         self.status, self.message, self.code = status, message, code
 
 
+class Part(TypedDict):
+    partNumber: int
+    size: int
+    etag: str
+
+
 def part_size(size: int) -> int:
     """``S3FILE_MULTIPART_PART_SIZE``, but at least 5 MiB and large enough that ``size`` needs
     no more than 10,000 parts (whole MiB, so 5 TiB takes 525 MiB parts)."""
     needed = -(-size // MAX_PARTS)
-    return max(MIN_PART_SIZE, conf.get("S3FILE_MULTIPART_PART_SIZE"), -(-needed // MiB) * MiB)
+    preferred: int = conf.get("S3FILE_MULTIPART_PART_SIZE")
+    return max(MIN_PART_SIZE, preferred, -(-needed // MiB) * MiB)
 
 
 class Upload(NamedTuple):
@@ -66,83 +67,13 @@ def unsign_upload(value: str) -> Upload:
     return unsign_tuple(SALT, value, Upload, "multipart upload handle")
 
 
-def backend(storage: Storage) -> S3Backend | DevBackend:
-    kind = storage_kind(storage)
-    if kind == "s3":
-        return S3Backend(storage)
-    if kind == "dev":
-        from .dev import DevBackend
-
-        return DevBackend(storage)
-    raise MultipartError(404, "Direct uploads are off for this storage.")
-
-
-class S3Backend:
-    """Multipart uploads in the storage's bucket, through boto3."""
-
-    def __init__(self, storage: Any) -> None:
-        self.client = storage.connection.meta.client
-        self.bucket = storage.bucket_name
-
-    def call(self, operation: str, **params: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            return getattr(self.client, operation)(Bucket=self.bucket, **params)
-        except ClientError as e:
-            if e.response.get("Error", {}).get("Code") == "NoSuchUpload":
-                raise MultipartError(404, "This upload no longer exists.", "missing") from e
-            raise MultipartError(502, "The storage server refused the request.") from e
-        except BotoCoreError as e:
-            raise MultipartError(502, "The storage server could not be reached.") from e
-
-    def create(self, key: str, content_type: str) -> str:
-        return self.call("create_multipart_upload", Key=key, ContentType=content_type)["UploadId"]
-
-    def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
-        params = {"Bucket": self.bucket, "Key": upload.key, "UploadId": upload.upload_id}
-        return {
-            number: self.client.generate_presigned_url(
-                "upload_part",
-                Params={**params, "PartNumber": number},
-                ExpiresIn=conf.get("S3FILE_EXPIRES"),
-            )
-            for number in numbers
-        }
-
-    def list_parts(self, upload: Upload) -> list[dict[str, Any]]:
-        parts: list[dict[str, Any]] = []
-        marker = 0
-        while True:
-            page = self.call(
-                "list_parts", Key=upload.key, UploadId=upload.upload_id, PartNumberMarker=marker
-            )
-            parts += [
-                {"partNumber": p["PartNumber"], "size": p["Size"], "etag": p["ETag"]}
-                for p in page.get("Parts", [])
-            ]
-            if not page.get("IsTruncated"):
-                return parts
-            marker = page["NextPartNumberMarker"]
-
-    def complete(self, upload: Upload) -> None:
-        parts = check_complete(upload, self.list_parts(upload), self.abort)
-        self.call(
-            "complete_multipart_upload",
-            Key=upload.key,
-            UploadId=upload.upload_id,
-            MultipartUpload={
-                "Parts": [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]
-            },
-        )
-
-    def abort(self, upload: Upload) -> None:
-        self.call("abort_multipart_upload", Key=upload.key, UploadId=upload.upload_id)
+def gone() -> MultipartError:
+    return MultipartError(404, "This upload no longer exists.", "missing")
 
 
 def check_complete(
-    upload: Upload, parts: list[dict[str, Any]], abort: Any
-) -> list[dict[str, Any]]:
+    upload: Upload, parts: list[Part], abort: Callable[[Upload], None]
+) -> list[Part]:
     """The parts, in order, if they are exactly the upload's; else MultipartError. Parts of
     the wrong size did not come from the script: ``abort`` the upload, freeing the space."""
     by_number = {p["partNumber"]: p for p in parts}

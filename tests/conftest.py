@@ -69,11 +69,21 @@ class S3Bucket:
 
 def sign_folder(folder: str, max_size: int = 10**9, content_type: list | None = None) -> str:
     """The signature the form would carry for an input uploading into ``folder``."""
-    from s3file.signing import Grant, sign_grant
+    from s3file.rules import Grant, sign_grant
 
     return sign_grant(
         Grant(folder, max_size, content_type or ["starts-with", "$Content-Type", ""])
     )
+
+
+def new_folder() -> str:
+    """A fresh upload folder of the default storage, as a rendered input gets one."""
+    from s3file.backends import backend
+    from s3file.rules import new_grant
+
+    store = backend()
+    assert store is not None
+    return new_grant(store.upload_prefix(), 0, "").folder
 
 
 def s3_storage_settings(server: SeaweedFS, bucket: str, **options: Any) -> dict:

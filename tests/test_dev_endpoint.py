@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
+import time
 
 import pytest
+from django.core import signing
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from s3file.dev import sign_policy
-from s3file.policy import content_type_condition, presign
-from s3file.signing import Grant
+from s3file.backends import LocalBackend
+from s3file.rules import SALT, Grant, content_type_condition
 
 pytestmark = pytest.mark.usefixtures("dev_storage")
 FOLDER = "tmp/s3file/f0"
@@ -21,7 +21,7 @@ FOLDER = "tmp/s3file/f0"
 
 def form(max_size: int = 1000, accept: str = "", **changes: str) -> dict[str, str]:
     grant = Grant(FOLDER, max_size, content_type_condition(accept))
-    _, fields = presign(storages["default"], grant)
+    _, fields = LocalBackend(storages["default"]).presign_post(grant)
     return {**fields, "key": f"{FOLDER}/0/a.txt", "Content-Type": "text/plain", **changes}
 
 
@@ -47,18 +47,20 @@ def test_filename_placeholder_is_replaced(client, dev_storage):
 
 
 def tampered_policy() -> dict:
-    fields = form()
-    policy = json.loads(base64.b64decode(fields["policy"]))
-    policy["conditions"][2] = ["content-length-range", 0, 10**9]
-    return {**fields, "policy": base64.b64encode(json.dumps(policy).encode()).decode()}
+    """The policy of a larger grant, with the signature of the real one."""
+    return {**form(), "policy": form(max_size=10**9)["policy"]}
+
+
+class PastSigner(signing.TimestampSigner):
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time()) - 7 * 60 * 60)
 
 
 def expired_policy() -> dict:
-    fields = form()
-    policy = json.loads(base64.b64decode(fields["policy"]))
-    policy["expiration"] = "2020-01-01T00:00:00.000Z"
-    encoded = base64.b64encode(json.dumps(policy).encode()).decode()
-    return {**fields, "policy": encoded, "x-amz-signature": sign_policy(encoded)}
+    """A policy signed by this server, longer ago than S3FILE_EXPIRES."""
+    grant = Grant(FOLDER, 1000, content_type_condition(""))
+    policy, signature = PastSigner(salt=SALT).sign_object(list(grant)).rsplit(":", 1)
+    return {**form(), "policy": policy, "x-amz-signature": signature}
 
 
 @pytest.mark.parametrize(

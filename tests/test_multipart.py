@@ -9,7 +9,7 @@ import json
 import pytest
 
 from s3file.multipart import MAX_PARTS, MiB, Upload, part_size, sign_upload
-from s3file.policy import content_type_condition
+from s3file.rules import content_type_condition
 from tests.conftest import sign_folder
 
 FOLDER = "tmp/s3file/mp"

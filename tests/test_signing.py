@@ -4,7 +4,7 @@ import pytest
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 
-from s3file.signing import SALT, Grant, check_key, sign_grant, unsign_grant
+from s3file.rules import SALT, Grant, check_key, sign_grant, unsign_grant
 
 FOLDER = "tmp/s3file/0123abcd"
 GRANT = Grant(FOLDER, 1000, ["eq", "$Content-Type", "application/pdf"])

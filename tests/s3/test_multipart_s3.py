@@ -8,11 +8,10 @@ import json
 
 import pytest
 import requests
-from django.core.files.storage import storages
 
 from s3file.multipart import MiB
-from s3file.policy import content_type_condition, new_folder
-from tests.conftest import s3_storage_settings, sign_folder
+from s3file.rules import content_type_condition
+from tests.conftest import new_folder, s3_storage_settings, sign_folder
 
 pytestmark = pytest.mark.s3
 
@@ -28,7 +27,7 @@ def api(client, action, **body):
 def upload(s3, client, settings):
     """A created 11 MiB upload in a fresh folder: (created answer, key, body)."""
     settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
-    folder = new_folder(storages["default"])
+    folder = new_folder()
     key = f"{folder}/0/data.bin"
     body = bytes(range(256)) * (11 * MiB // 256)
     token = sign_folder(folder, 10**9, content_type_condition(""))

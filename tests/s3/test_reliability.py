@@ -11,11 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from botocore.config import Config
-from django.core.files.storage import storages
 from django.test import Client
 
-from s3file.policy import new_folder
-from tests.conftest import s3_storage_settings, sign_folder
+from tests.conftest import new_folder, s3_storage_settings, sign_folder
 from tests.faultproxy import FaultProxy
 from tests.testapp.models import Document
 
@@ -24,7 +22,7 @@ pytestmark = pytest.mark.s3
 
 def uploaded(s3, name: str = "report.pdf", body: bytes = b"%PDF-1.7") -> dict[str, str]:
     """An object put where the browser would have put it, and the fields it posts."""
-    folder = new_folder(storages["default"])
+    folder = new_folder()
     key = f"{folder}/0/{name}"
     s3.put(key, body, "application/pdf")
     return {"s3file": "file", "file": key, "file-s3f-signature": sign_folder(folder)}

@@ -19,8 +19,8 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import get_image_form
 from wagtail.models import Collection
 
+from s3file.backends import default_storage
 from s3file.files import S3UploadedFile
-from s3file.policy import default_storage
 from tests.wagtail.conftest import image_bytes, sha1
 from wagtail_s3file.widgets import DirectFileInput
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from s3file import conf
+from s3file.backends import s3_backend
 from s3file.bucket import BucketSetup, cors_origins
-from s3file.policy import default_storage, storage_kind
 
 
 class Command(BaseCommand):
@@ -39,8 +39,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, check: bool, apply: bool, **options: Any) -> None:
-        storage = default_storage()
-        if storage_kind(storage) != "s3":
+        backend = s3_backend()
+        if backend is None:
             raise CommandError("The default storage is not an S3 storage: nothing to set up.")
         days = options["expire_days"] or conf.get("S3FILE_EXPIRE_DAYS")
         if days < 1:
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             origins = sorted(set(options["origins"] or cors_origins()))
         except ImproperlyConfigured as e:
             raise CommandError(str(e)) from e
-        setup = BucketSetup(storage, origins, days)
+        setup = BucketSetup(backend, origins, days)
         if apply:
             for change in setup.apply() or ["Nothing to change."]:
                 self.stdout.write(change)

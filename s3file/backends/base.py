@@ -1,0 +1,109 @@
+"""The one interface behind which S3 and the dev storage differ."""
+
+from __future__ import annotations
+
+import posixpath
+from abc import ABC, abstractmethod
+from typing import IO, Generic, NamedTuple, TypeVar
+
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import Storage
+
+from s3file import conf
+from s3file.multipart import Part, Upload
+from s3file.rules import Grant
+
+S = TypeVar("S", bound=Storage)
+
+
+class Head(NamedTuple):
+    """What one HEAD tells about a stored upload."""
+
+    size: int
+    content_type: str | None
+    #: The version the HEAD saw; reads and copies insist on it ("" where there is none).
+    etag: str = ""
+    #: The base64 SHA-1 the storage verified ("" when unknown).
+    sha1: str = ""
+
+
+class Missing(Exception):
+    """The object is not (or no longer) in storage."""
+
+
+class Unavailable(Exception):
+    """The storage could not be reached or answered with an error."""
+
+
+class Backend(ABC, Generic[S]):
+    """Where direct uploads go and how they come back, for one storage.
+
+    ``backends.backend()`` chooses the implementation; nothing else asks which storage it is.
+    Keys are full keys: with the storage's ``location`` in front, as S3 and the browser see them.
+    """
+
+    #: The bucket uploads land in, and its S3 endpoint (None: the default AWS endpoint);
+    #: no bucket where the objects are not in S3 (they cannot be copied server-side).
+    bucket: str | None = None
+    endpoint_url: str | None = None
+
+    def __init__(self, storage: S) -> None:
+        self.storage = storage
+
+    @property
+    def location(self) -> str:
+        """The key prefix the storage puts before names (S3's ``location``)."""
+        return ""
+
+    def upload_prefix(self) -> str:
+        """Where browsers upload, as a key prefix ending in "/"."""
+        path: str = conf.get("S3FILE_UPLOAD_PATH").strip("/")
+        return posixpath.join(self.location, path) + "/" if self.location else path + "/"
+
+    def storage_name(self, key: str) -> str:
+        """The storage-relative name of the full key ``key``."""
+        if not self.location:
+            return key
+        if not key.startswith(self.location + "/"):
+            raise SuspiciousOperation(f"s3file: key {key!r} is outside the storage location")
+        return key[len(self.location) + 1 :]
+
+    @abstractmethod
+    def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
+        """The URL and form fields of a POST that may upload what ``grant`` allows."""
+
+    @abstractmethod
+    def head(self, key: str, checksum: bool = False) -> Head:
+        """Size and type of ``key`` (with its SHA-1 if ``checksum``); Missing, Unavailable."""
+
+    @abstractmethod
+    def sha1(self, key: str, etag: str) -> str:
+        """The SHA-1 (hex) the storage verified for ``key``, or ""."""
+
+    @abstractmethod
+    def open(self, key: str, size: int, etag: str) -> IO[bytes]:
+        """``key`` for reading, as long as it is still the version ``etag``."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Delete ``key``; a failure is logged, never raised (the lifecycle rule remains)."""
+
+    @abstractmethod
+    def create(self, key: str, content_type: str) -> str:
+        """Start a multipart upload to ``key``; return its id."""
+
+    @abstractmethod
+    def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
+        """Presigned URLs to PUT the parts ``numbers`` to."""
+
+    @abstractmethod
+    def list_parts(self, upload: Upload) -> list[Part]:
+        """The parts stored so far."""
+
+    @abstractmethod
+    def complete(self, upload: Upload) -> None:
+        """Join exactly the upload's parts into its object (``multipart.check_complete``)."""
+
+    @abstractmethod
+    def abort(self, upload: Upload) -> None:
+        """Drop the upload and its parts."""

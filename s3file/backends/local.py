@@ -1,0 +1,161 @@
+"""The dev backend: uploads into a ``FileSystemStorage`` through the dev endpoint
+(``s3file.dev``), which plays S3's part of a direct upload in this Django process."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import IO, Protocol
+from urllib.parse import urlencode
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
+from django.urls import get_script_prefix
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from s3file import conf, multipart
+from s3file.multipart import SALT, MiB, MultipartError, Part, Upload, check_complete, gone
+from s3file.rules import Grant, sign_grant, unsign_grant
+
+from .base import Backend, Head, Missing
+
+
+class Readable(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def endpoint_url(path: str = "") -> str:
+    return get_script_prefix() + str(conf.get("S3FILE_ENDPOINT_PATH")) + path
+
+
+class LocalBackend(Backend[FileSystemStorage]):
+    """Direct uploads into a local folder: POSTs and parts go to the dev endpoint, with the
+    grant and part URLs signed by this server; multipart parts wait in
+    ``.s3file-multipart/<id>/`` under the storage."""
+
+    def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
+        # The signed grant itself, split where S3 puts a policy and its signature.
+        policy, signature = sign_grant(grant).rsplit(":", 1)
+        fields = {"key": grant.folder + "/${filename}", "success_action_status": "201"}
+        return endpoint_url(), {**fields, "policy": policy, "x-amz-signature": signature}
+
+    @staticmethod
+    def grant(fields: dict[str, str]) -> Grant:
+        """The grant a POST's ``policy`` and ``x-amz-signature`` carry; SuspiciousOperation
+        when forged, SignatureExpired when older than ``S3FILE_EXPIRES`` (as S3's policy)."""
+        token = fields["policy"] + ":" + fields["x-amz-signature"]
+        return unsign_grant(token, max_age=conf.get("S3FILE_EXPIRES"))
+
+    def save(self, key: str, content: File[bytes]) -> None:
+        """Store ``content`` at ``key``, replacing what is there, as S3 does."""
+        if Path(self.storage.path(key)).is_dir():
+            raise SuspiciousFileOperation("a folder")
+        self.storage.delete(key)
+        self.storage.save(key, content)
+
+    def head(self, key: str, checksum: bool = False) -> Head:
+        try:
+            if not os.path.isfile(self.storage.path(key)):
+                raise FileNotFoundError(key)
+            return Head(self.storage.size(key), mimetypes.guess_type(key)[0])
+        except (OSError, SuspiciousFileOperation) as e:
+            raise Missing(key) from e
+
+    def sha1(self, key: str, etag: str) -> str:
+        return ""  # nothing verified one: the file computes it
+
+    def open(self, key: str, size: int, etag: str) -> IO[bytes]:
+        file: IO[bytes] = self.storage.open(key, "rb")
+        return file
+
+    def delete(self, key: str) -> None:
+        self.storage.delete(key)
+
+    def folder(self, upload_id: str) -> Path:
+        return Path(self.storage.path(".s3file-multipart")) / uuid.UUID(upload_id).hex
+
+    def create(self, key: str, content_type: str) -> str:
+        upload_id = uuid.uuid4().hex
+        self.folder(upload_id).mkdir(parents=True)
+        return upload_id
+
+    def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
+        expires = int(time.time()) + conf.get("S3FILE_EXPIRES")
+        handle = multipart.sign_upload(upload)
+        query = {"upload": handle, "expires": expires}
+        return {
+            n: endpoint_url("multipart/part/?")
+            + urlencode(
+                {**query, "partNumber": n, "signature": part_signature(handle, n, expires)}
+            )
+            for n in numbers
+        }
+
+    def list_parts(self, upload: Upload) -> list[Part]:
+        folder = self.folder(upload.upload_id)
+        if not folder.is_dir():
+            raise gone()
+        return [
+            Part(partNumber=int(p.name), size=p.stat().st_size, etag=md5_etag(p))
+            for p in sorted(folder.iterdir())
+            if p.name.isdigit()
+        ]
+
+    def complete(self, upload: Upload) -> None:
+        parts = check_complete(upload, self.list_parts(upload), self.abort)
+        target = Path(self.storage.path(upload.key))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = self.folder(upload.upload_id)
+        with open(target, "wb") as out:
+            for part in parts:
+                with open(folder / str(part["partNumber"]), "rb") as source:
+                    shutil.copyfileobj(source, out, MiB)
+        shutil.rmtree(folder)
+
+    def abort(self, upload: Upload) -> None:
+        shutil.rmtree(self.folder(upload.upload_id), ignore_errors=True)
+
+    def write_part(self, upload: Upload, number: int, stream: Readable, md5: str) -> str:
+        """Store part ``number`` read from ``stream``; check Content-MD5 (``md5``) as S3 does;
+        return its ETag."""
+        folder = self.folder(upload.upload_id)
+        if not folder.is_dir():
+            raise gone()
+        digest = hashlib.md5(usedforsecurity=False)
+        partial = folder / f".{number}.partial"
+        with open(partial, "wb") as out:
+            while chunk := stream.read(MiB):
+                digest.update(chunk)
+                out.write(chunk)
+        if md5 and base64.b64encode(digest.digest()).decode() != md5:
+            partial.unlink()
+            raise MultipartError(400, "The Content-MD5 you specified did not match.", "BadDigest")
+        partial.replace(folder / str(number))
+        return f'"{digest.hexdigest()}"'
+
+
+def part_signature(handle: str, number: int, expires: int) -> str:
+    return salted_hmac(SALT, f"{handle}:{number}:{expires}", algorithm="sha256").hexdigest()
+
+
+def check_part_signature(handle: str, number: int, expires: int, signature: str) -> None:
+    """Refuse (MultipartError) a part URL this server did not sign, or signed too long ago."""
+    if not constant_time_compare(signature, part_signature(handle, number, expires)):
+        raise MultipartError(403, "The request signature does not match.", "SignatureDoesNotMatch")
+    if expires < time.time():
+        raise MultipartError(403, "Request has expired.", "AccessDenied")
+
+
+def md5_etag(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while chunk := f.read(MiB):
+            digest.update(chunk)
+    return f'"{digest.hexdigest()}"'

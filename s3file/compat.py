@@ -1,0 +1,106 @@
+"""Every private name of Django that s3file touches, in one place, checked at start-up.
+
+- ``HttpRequest._load_post_and_files``: the method that parses a body; the middleware wraps
+  it, so ``request.FILES`` gains the uploads exactly when Django parses, never earlier.
+- ``HttpRequest._post`` and ``._files``: what that method fills (``request.POST`` and
+  ``request.FILES`` would call it again from inside).
+- ``QueryDict._mutable``: to move the posted keys out of an immutable ``request.POST``.
+- ``ClearableFileInput.__bases__``: the widget mixin goes in front of its bases, so every
+  clearable file input (model forms, the admin, third-party widgets) uploads directly.
+
+``check_private_api`` (``s3file.E002``) names what moved, should a Django release rename one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django import get_version
+from django.core.checks import CheckMessage, Error, register
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import WSGIRequest
+from django.forms.widgets import ClearableFileInput
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
+
+#: The Django releases these names were checked against.
+EXPECTED = "Django 5.2 to 6.1"
+LOAD = "_load_post_and_files"
+
+
+def on_body_parsed(request: HttpRequest, then: Callable[[HttpRequest], None]) -> None:
+    """Call ``then(request)`` right after Django parses the request's body (lazily, when
+    something first reads ``POST`` or ``FILES``)."""
+    load = request._load_post_and_files
+
+    def load_post_and_files() -> None:
+        load()
+        then(request)
+
+    request._load_post_and_files = load_post_and_files  # type: ignore[method-assign]
+
+
+def parsed_post(request: HttpRequest) -> QueryDict:
+    """``request.POST`` as parsed, from inside ``on_body_parsed``."""
+    post: QueryDict = request._post  # type: ignore[attr-defined]
+    return post
+
+
+def parsed_files(request: HttpRequest) -> MultiValueDict[str, Any]:
+    """``request.FILES`` as parsed, from inside ``on_body_parsed``."""
+    files: MultiValueDict[str, Any] = request._files  # type: ignore[attr-defined]
+    return files
+
+
+@contextmanager
+def mutable(query: QueryDict) -> Iterator[QueryDict]:
+    """``query``, changeable inside the ``with`` block (Django's parsed POST is not)."""
+    query._mutable = True
+    try:
+        yield query
+    finally:
+        query._mutable = False
+
+
+def add_base(cls: type, mixin: type) -> None:
+    """Put ``mixin`` first in ``cls``'s bases, once; a second call does nothing."""
+    # A subclass listing the mixin itself would make its MRO impossible, hence the patch.
+    if mixin not in cls.__mro__:
+        cls.__bases__ = (mixin, *cls.__bases__)
+
+
+def moved() -> list[str]:
+    """The private names above that this Django no longer has as s3file uses them."""
+    body = io.BytesIO(b"a=1")
+    environ = {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "3", "wsgi.input": body}
+    request = WSGIRequest({**environ, "CONTENT_TYPE": "application/x-www-form-urlencoded"})
+    seen: list[object] = []
+    with contextlib.suppress(AttributeError):
+        on_body_parsed(request, lambda r: seen.append(parsed_post(r).get("a")))
+        request.POST  # noqa: B018 (parses, through the wrapper)
+    found = {
+        "ASGIRequest._load_post_and_files": callable(getattr(ASGIRequest, LOAD, None)),
+        "HttpRequest._load_post_and_files": callable(getattr(HttpRequest, LOAD, None)),
+        "HttpRequest._post": seen == ["1"],
+        "HttpRequest._files": isinstance(getattr(request, "_files", None), MultiValueDict),
+        "QueryDict._mutable": getattr(QueryDict(), "_mutable", None) is False,
+        "ClearableFileInput.__bases__": isinstance(ClearableFileInput.__bases__, tuple),
+    }
+    return [name for name, present in found.items() if not present]
+
+
+@register()
+def check_private_api(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    return [
+        Error(
+            f"s3file relies on {name}, which Django {get_version()} no longer has as "
+            f"expected ({EXPECTED}).",
+            hint="Use a Django release s3file supports, or an s3file release for this one.",
+            id="s3file.E002",
+        )
+        for name in moved()
+    ]
