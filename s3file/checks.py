@@ -20,10 +20,11 @@ def check_dev_endpoint(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
         return []
     return [
         Error(
-            "The s3file dev endpoint is active: STORAGES['default'] is a FileSystemStorage, so "
-            "browsers upload into this server through an S3 stand-in meant for development.",
+            "The s3file dev endpoint is active: STORAGES['default'] is a FileSystemStorage and "
+            "DEBUG or S3FILE_DEV_ENDPOINT is on, so browsers upload into this server through "
+            "an S3 stand-in meant for development.",
             hint="Use django-storages' S3Boto3Storage (or s3file's S3OptimizedUploadStorage) "
-            "as the default storage in production.",
+            "as the default storage in production, or set S3FILE_DEV_ENDPOINT = False.",
             id="s3file.E001",
         )
     ]

@@ -7,6 +7,10 @@
 - ``QueryDict._mutable``: to move the posted keys out of an immutable ``request.POST``.
 - ``ClearableFileInput.__bases__``: the widget mixin goes in front of its bases, so every
   clearable file input (model forms, the admin, third-party widgets) uploads directly.
+- ``request.META["CSRF_COOKIE"]`` and ``CsrfViewMiddleware._get_secret``: the browser's
+  CSRF secret, which a grant is bound to (hashed, see ``rules.binding``). ``get_token()`` and
+  ``CsrfViewMiddleware`` keep it in META; ``_get_secret`` reads it from the cookie (or the
+  session) for the endpoints, when the CSRF middleware comes after s3file's.
 
 ``check_private_api`` (``s3file.E002``) names what moved, should a Django release rename one.
 """
@@ -24,7 +28,8 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.forms.widgets import ClearableFileInput
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware import csrf
 from django.utils.datastructures import MultiValueDict
 
 #: The Django releases these names were checked against.
@@ -66,6 +71,18 @@ def mutable(query: QueryDict) -> Iterator[QueryDict]:
         query._mutable = False
 
 
+def csrf_secret(request: HttpRequest) -> str:
+    """The browser's CSRF secret as Django's CSRF middleware sees it; "" if it has none."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        middleware = csrf.CsrfViewMiddleware(lambda request: HttpResponse())
+        try:
+            secret = middleware._get_secret(request)
+        except csrf.InvalidTokenFormat:
+            secret = None
+    return str(secret or "")
+
+
 def add_base(cls: type, mixin: type) -> None:
     """Put ``mixin`` first in ``cls``'s bases, once; a second call does nothing."""
     # A subclass listing the mixin itself would make its MRO impossible, hence the patch.
@@ -89,6 +106,9 @@ def moved() -> list[str]:
         "HttpRequest._files": isinstance(getattr(request, "_files", None), MultiValueDict),
         "QueryDict._mutable": getattr(QueryDict(), "_mutable", None) is False,
         "ClearableFileInput.__bases__": isinstance(ClearableFileInput.__bases__, tuple),
+        "CsrfViewMiddleware._get_secret": callable(
+            getattr(csrf.CsrfViewMiddleware, "_get_secret", None)
+        ),
     }
     return [name for name, present in found.items() if not present]
 

@@ -42,7 +42,16 @@ DEFAULTS: dict[str, Any] = {
     "S3FILE_EXPIRE_DAYS": 2,
     # Path (under the script prefix) where the middleware serves the dev S3 endpoint.
     "S3FILE_ENDPOINT_PATH": "__s3file__/",
+    # The dev S3 endpoint (a FileSystemStorage as the default storage): None serves it while
+    # DEBUG is true, True always, False never (inputs then upload through Django).
+    "S3FILE_DEV_ENDPOINT": None,
 }
+
+
+def dev_endpoint_on() -> bool:
+    """Whether the dev endpoint serves a ``FileSystemStorage`` (``S3FILE_DEV_ENDPOINT``)."""
+    wanted = get("S3FILE_DEV_ENDPOINT")
+    return bool(settings.DEBUG if wanted is None else wanted)
 
 
 def get(name: str) -> Any:

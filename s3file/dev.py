@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from xml.sax.saxutils import escape
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 
 from .backends import LocalBackend, local_backend
-from .backends.local import check_part_signature
+from .backends.local import TOO_LARGE, check_part_signature, signed_limit
 from .multipart import MultipartError, unsign_upload
-from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, Refused, check_upload
+from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, Refused, check_upload, content_length
 from .signing import SignatureExpired
 
 #: The fields a POST may carry besides the file, as the presigned policy allows them.
@@ -49,7 +56,11 @@ ERRORS = {
         "BadDigest",
         "The SHA1 you specified did not match the calculated checksum.",
     ),
+    "malformed": (400, "MalformedPOSTRequest", "The body of the POST is not valid."),
 }
+#: Room for a POST's fields besides the file (key, policy, signature, boundaries).
+FORM_FIELDS_SIZE = 64 * 1024
+logger = logging.getLogger("s3file")
 
 
 class Refusal(Exception):
@@ -72,6 +83,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         store, key, file = checked_post(request)
         store.save(key, file)
     except Refusal as refusal:
+        if refusal.__cause__ is not None:  # the rules' refusal, not the request's shape
+            logger.warning("Dev endpoint refused a POST: %s", refusal.__cause__)
         return s3_error(*ERRORS[str(refusal)])
     except (SuspiciousOperation, OSError):
         return s3_error(*ERRORS["key"])
@@ -82,7 +95,14 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
     """The backend, key and file of a POST the grant it carries allows; else Refusal."""
     if (store := local_backend()) is None or request.method != "POST":
         raise Refusal("off" if store is None else "method")
-    file = request.FILES.get("file")
+    # Not a byte read past the size the URL was signed for (the grant's, and the form's
+    # other fields); a URL without one takes small bodies only.
+    if (length := content_length(request)) > (signed_limit(request.GET) or 0) + FORM_FIELDS_SIZE:
+        raise Refusal("too-large") from Refused("too-large", f"a body of {length} bytes")
+    try:
+        file = request.FILES.get("file")
+    except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as e:
+        raise Refusal("malformed") from e
     if file is None or len(request.FILES) != 1:
         raise Refusal("one-file")
     fields = {name.lower(): str(value) for name, value in request.POST.items()}
@@ -97,9 +117,11 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
     if fields.get("success_action_status") != "201":
         raise Refusal("status")
     key = fields["key"].replace("${filename}", file.name or "")
-    try:  # the folder only (nested=False), as S3's policy
+    # The folder only (nested=False), as S3's policy; and the name's type, as this storage's
+    # files are served as their names say (by_name): no page in an image field.
+    try:
         size, content_type = file.size or 0, fields.get("content-type", "")
-        check_upload(grant, key, size, content_type, POST_MAX_SIZE, nested=False)
+        check_upload(grant, key, size, content_type, POST_MAX_SIZE, False, store.by_name)
     except Refused as e:
         raise Refusal(e.code) from e
     if (checksum := fields.get(CHECKSUM_FIELD)) and checksum != sha1_base64(file):
@@ -124,6 +146,8 @@ def part(request: HttpRequest) -> HttpResponse:
         upload = unsign_upload(handle)
         if not 1 <= number <= upload.parts:
             raise MultipartError(400, "Part number out of range.", "InvalidArgument")
+        if content_length(request) > upload.part_length(number):  # refused unread
+            raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
         md5 = request.headers.get("Content-MD5", "")
         etag = store.write_part(upload, number, request, md5)
     except MultipartError as e:

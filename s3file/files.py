@@ -19,13 +19,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .backends import Backend, Head, Missing, Unavailable, backend
-from .rules import Condition, Refused, check_file
+from .rules import Refused, check_file, name_type
 
 TOO_LARGE = _("The uploaded file “%(name)s” is larger than this field allows (%(limit)s).")
 WRONG_TYPE = _("The uploaded file “%(name)s” is not of a type this field accepts.")
 MISSING = _(
     "The uploaded file “%(name)s” is no longer in storage (it may have expired). "
     "Please choose it again."
+)
+ELSEWHERE = _(
+    "The uploaded file “%(name)s” was uploaded in another browser session or for another "
+    "field. Please choose it again."
 )
 UNAVAILABLE = _(
     "The storage server could not be reached to check “%(name)s”. Nothing was saved: "
@@ -57,8 +61,10 @@ class S3UploadedFile(BaseFile):
             raise SuspiciousOperation("s3file: direct uploads are off for this storage")
         self.storage, self.backend, self.key = storage, found, key
         self.storage_name = found.storage_name(key)
-        #: (largest size, Content-Type condition) pairs the object must meet.
-        self.limits: list[tuple[int, Condition]] = []
+        #: (largest size, accept list) pairs the object must meet (``rules.check_file``).
+        self.limits: list[tuple[int, str]] = []
+        #: Why this upload may not be used here at all (``refuse()``), checked before a HEAD.
+        self.refusal: ValidationError | None = None
         #: Whether the object is still the browser's upload (S3OptimizedUploadStorage
         #: moves it on the first save, then points this file at its new place).
         self.temporary = True
@@ -77,9 +83,16 @@ class S3UploadedFile(BaseFile):
     def bucket(self) -> str | None:
         return self.backend.bucket
 
-    def add_limit(self, max_size: int, content_type: Condition) -> None:
-        if (max_size, content_type) not in self.limits:
-            self.limits.append((max_size, content_type))
+    def add_limit(self, max_size: int, accept: str) -> None:
+        """Require at most ``max_size`` bytes and a name and type ``accept`` takes."""
+        if (max_size, accept) not in self.limits:
+            self.limits.append((max_size, accept))
+
+    def refuse(self) -> None:
+        """Make this upload fail validation without touching storage: its grant was for
+        another field or another browser session."""
+        params = {"name": self.name}
+        self.refusal = ValidationError(ELSEWHERE, code="elsewhere", params=params)
 
     def moved_to(self, backend: Backend[Any], key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""
@@ -88,6 +101,8 @@ class S3UploadedFile(BaseFile):
 
     @cached_property
     def _head(self) -> Head:
+        if self.refusal is not None:
+            raise self.refusal
         try:
             head = self.backend.head(self.key, self.checksum_wanted)
         except Missing as e:
@@ -101,16 +116,24 @@ class S3UploadedFile(BaseFile):
         return head
 
     def _checked(self) -> Head:
+        """The HEAD, once every limit is met; its ``content_type`` the type to keep: the
+        object's when a type of the accept list took it, the extension's when an extension
+        did (never the uploader's unchecked string), else its name's."""
         head, params = self._head, {"name": self.name}
-        for max_size, content_type in self.limits:
+        kept = name_type(self.name or "") or "application/octet-stream"
+        for max_size, accept in self.limits:
             try:
-                check_file(max_size, content_type, head.size, head.content_type or None)
+                found = check_file(
+                    max_size, accept, self.name or "", head.size, head.content_type or None
+                )
             except Refused as e:
                 if e.code == "type":
                     raise ValidationError(WRONG_TYPE, code="type", params=params) from e
                 params["limit"] = filesizeformat(max_size)
                 raise ValidationError(TOO_LARGE, code="too_large", params=params) from e
-        return head
+            if accept:
+                kept = found
+        return head._replace(content_type=kept)
 
     @cached_property
     def sha1(self) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.forms.widgets import ClearableFileInput, Media, Script
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix
 from django.utils.translation import gettext
@@ -15,8 +16,8 @@ from . import conf
 from .backends import backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import middleware_installed
-from .rules import content_type_condition, extension_types, new_grant, sign_grant
+from .middleware import current_request, middleware_installed
+from .rules import binding, extension_types, new_grant, normal_accept, sign_grant
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -48,9 +49,10 @@ class S3FileInputMixin(Widget):
 
     ``install()`` (run by the app's ``ready()``) puts this into ``ClearableFileInput``'s
     bases, so every clearable file input (model forms, the admin, third-party widgets) gains
-    it. Whether an input uploads directly is decided each time it renders: the default storage must be django-storages' S3 backend
-    or ``FileSystemStorage`` (the dev endpoint), and ``direct_upload`` must be true, or left
-    ``None`` while ``S3FILE_REPLACE_WIDGETS`` is true. Otherwise it is a plain file input.
+    it. Whether an input uploads directly is decided each time it renders: the default
+    storage must be django-storages' S3 backend or ``FileSystemStorage`` (the dev endpoint,
+    see ``S3FILE_DEV_ENDPOINT``), and ``direct_upload`` must be true, or left ``None`` while
+    ``S3FILE_REPLACE_WIDGETS`` is true. Otherwise it is a plain file input.
     """
 
     #: True: always upload directly; False: never; None: follow ``S3FILE_REPLACE_WIDGETS``.
@@ -98,7 +100,8 @@ class S3FileInputMixin(Widget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         if self.uploads_directly:
-            context["widget"]["attrs"].update(self.upload_attrs(context["widget"]["attrs"]))
+            attrs = context["widget"]["attrs"]
+            context["widget"]["attrs"].update(self.upload_attrs(attrs, name))
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
@@ -112,17 +115,27 @@ class S3FileInputMixin(Widget):
             if self.check_limits:
                 upload.add_limit(
                     self.max_size or conf.get("S3FILE_MAX_SIZE"),
-                    content_type_condition(self.attrs.get("accept", "")),
+                    normal_accept(self.attrs.get("accept", "")),
                 )
         return value
 
-    def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """The data attributes the script reads: where to POST, what to sign and check."""
+    def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
+        """The data attributes the script reads: where to POST, what to sign and check.
+
+        The grant is for field ``name`` only (the name the browser posts the keys under), and
+        for the browser that asked for this page: bound to its CSRF secret, which
+        ``get_token()`` makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a
+        request handled by ``S3FileMiddleware``, it is bound to no browser, and refused.
+        """
         store = backend()
         if store is None:
             raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
         max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        grant = new_grant(store.upload_prefix(), max_size, attrs.get("accept", ""))
+        request = current_request()
+        if request is not None:
+            get_token(request)
+        accept = attrs.get("accept", "")
+        grant = new_grant(store.upload_prefix(), max_size, accept, name, binding(request))
         url, fields = store.presign_post(grant)
         return {
             "data-s3f-url": url,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -19,7 +20,7 @@ from .after_response import collected, run_after_response
 from .backends import default_storage
 from .compat import mutable, on_body_parsed, parsed_files, parsed_post
 from .files import S3UploadedFile
-from .rules import check_key, unsign_grant
+from .rules import Refused, check_binding, check_key, unsign_grant
 
 logger = logging.getLogger("s3file")
 
@@ -27,6 +28,10 @@ MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"
 #: Name of the POST field the script adds once per uploaded input; its values are field names.
 MARKER = "s3file"
 SIGNATURE_SUFFIX = "-s3f-signature"
+#: The request ``S3FileMiddleware`` is handling (see ``current_request``).
+REQUEST: ContextVar[HttpRequest | None] = ContextVar("s3file_request", default=None)
+#: Set on a request that carried keys its grants do not allow in their field or browser.
+REFUSED = "_s3file_refused"
 
 
 class S3FileMiddleware:
@@ -58,12 +63,16 @@ class S3FileMiddleware:
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := endpoint(request)) is not None:
             return response
-        if request.method != "POST":  # no files, nothing to clean up: the common case
-            return get_response(request)
-        on_body_parsed(request, add_uploaded_files)
-        with collected() as pending:
-            response = get_response(request)
-        return run_after_response(pending, response)
+        current = REQUEST.set(request)  # for the grants rendered in this request
+        try:
+            if request.method != "POST":  # no files, nothing to clean up: the common case
+                return get_response(request)
+            on_body_parsed(request, add_uploaded_files)
+            with collected() as pending:
+                response = get_response(request)
+            return refused(request, run_after_response(pending, response))
+        finally:
+            REQUEST.reset(current)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         get_response = cast(
@@ -72,14 +81,32 @@ class S3FileMiddleware:
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
         if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
             return response
-        if request.method != "POST":
-            return await get_response(request)
-        on_body_parsed(request, add_uploaded_files)
-        with collected() as pending:
-            response = await get_response(request)
-        if pending:
-            await sync_to_async(run_after_response)(pending, response)
-        return response
+        current = REQUEST.set(request)
+        try:
+            if request.method != "POST":
+                return await get_response(request)
+            on_body_parsed(request, add_uploaded_files)
+            with collected() as pending:
+                response = await get_response(request)
+            if pending:
+                await sync_to_async(run_after_response)(pending, response)
+            return refused(request, response)
+        finally:
+            REQUEST.reset(current)
+
+
+def current_request() -> HttpRequest | None:
+    """The request ``S3FileMiddleware`` is handling in this thread or task, if any (widgets
+    render without one, and a grant is bound to the browser that asked for the page)."""
+    return REQUEST.get()
+
+
+def refused(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """A view's success answer to a request that carried keys of another field or browser
+    becomes a 400: the form it shows says which file, and keeps the rest of the input."""
+    if getattr(request, REFUSED, False) and 200 <= response.status_code < 300:
+        response.status_code = 400
+    return response
 
 
 def endpoint(request: HttpRequest) -> HttpResponseBase | None:
@@ -99,7 +126,9 @@ def add_uploaded_files(request: HttpRequest) -> None:
 
     Refuses (``SuspiciousOperation``, which Django answers with a 400) a forged or expired
     signature, a key outside its signed folder, and more files than
-    ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows.
+    ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows. A key whose grant was rendered for another field
+    or in another browser (``rules.check_binding``) is logged and comes as a file that fails
+    its form field's validation, untouched in storage; the response is then a 400.
     """
     post = parsed_post(request)
     if MARKER not in post:
@@ -123,7 +152,13 @@ def add_uploaded_files(request: HttpRequest) -> None:
         for key in keys:
             upload = S3UploadedFile(storage, key)
             grant = next(g for g in grants if key.startswith(g.folder + "/"))
-            upload.add_limit(grant.max_size, grant.content_type)  # checked when read
+            try:
+                check_binding(grant, field, request)
+            except Refused as e:
+                logger.warning("Refused uploaded file %r for field %r: %s", key, field, e)
+                setattr(request, REFUSED, True)
+                upload.refuse()
+            upload.add_limit(grant.max_size, grant.accept)  # checked when read
             uploads[field].append(upload)
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
     count = sum(map(len, uploads.values())) + len(parsed_files(request))

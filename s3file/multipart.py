@@ -50,6 +50,8 @@ class Upload(NamedTuple):
     upload_id: str
     size: int
     part_size: int
+    #: The browser it was started in (its grant's ``binding``); only that one may go on.
+    binding: str = ""
 
     @property
     def parts(self) -> int:

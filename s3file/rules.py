@@ -14,12 +14,17 @@ import os
 import posixpath
 import re
 import uuid
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from django.core.exceptions import SuspiciousOperation
+from django.utils.crypto import constant_time_compare, salted_hmac
 
+from .compat import csrf_secret
 from .signing import sign_tuple, unsign_tuple
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 SALT = "s3file.grant"
 #: S3 refuses a single POST above 5 GiB; larger files need multipart upload.
@@ -36,16 +41,22 @@ _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
 
 class Grant(NamedTuple):
     """What one rendered input may upload: files into ``folder``, of at most ``max_size``
-    bytes, whose Content-Type meets ``content_type``."""
+    bytes, whose Content-Type meets ``content_type`` (the strictest condition S3 can check)
+    and whose name and type meet ``accept`` (the input's list, item by item); posted back
+    only under ``field`` (its rendered name) from the browser of ``binding`` (a hash of its
+    CSRF secret, see ``binding()``)."""
 
     folder: str
     max_size: int
     content_type: Condition
+    accept: str = ""
+    field: str = ""
+    binding: str = ""
 
 
 class Refused(SuspiciousOperation):
     """An upload the rules refuse; ``code`` says which rule: ``key`` (malformed), ``folder``
-    (outside its folder), ``too-large``, ``type``."""
+    (outside its folder), ``too-large``, ``type``, ``binding`` (another field or browser)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"s3file: {message}")
@@ -63,10 +74,15 @@ def unsign_grant(value: str, max_age: int | None = None) -> Grant:
     return unsign_tuple(SALT, value, Grant, "upload signature", max_age)
 
 
-def new_grant(prefix: str, max_size: int, accept: str) -> Grant:
+def new_grant(
+    prefix: str, max_size: int, accept: str, field: str = "", binding: str = ""
+) -> Grant:
     """What a freshly rendered input with this ``accept`` and size limit may upload: a new
-    folder under ``prefix`` (the backend's ``upload_prefix()``)."""
-    return Grant(prefix + uuid.uuid4().hex, max_size, content_type_condition(accept))
+    folder under ``prefix`` (the backend's ``upload_prefix()``), posted back as ``field``
+    from the browser of ``binding``."""
+    condition = content_type_condition(accept)
+    folder = prefix + uuid.uuid4().hex
+    return Grant(folder, max_size, condition, normal_accept(accept), field, binding)
 
 
 def check_key_shape(key: str) -> str:
@@ -100,22 +116,40 @@ def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
     return key
 
 
-def check_file(max_size: int, condition: Condition, size: int, content_type: str | None) -> None:
-    """Refuse a file of ``size`` bytes and ``content_type`` (None: unknown, not checked) that
-    a limit of ``max_size`` and ``condition`` excludes."""
+def check_file(max_size: int, accept: str, name: str, size: int, content_type: str | None) -> str:
+    """The Content-Type to keep for a file ``name`` of ``size`` bytes and ``content_type``
+    (None: unknown) under a limit of ``max_size`` and ``accept``; ``Refused`` if they
+    exclude it."""
     if size > max_size:
         raise Refused("too-large", f"{size} bytes is more than {max_size}")
-    if content_type is not None and condition and not condition_met(condition, content_type):
-        raise Refused("type", f"type {content_type!r} is not accepted")
+    kept = accepted_type(accept, name, content_type)
+    if kept is None:
+        raise Refused("type", f"{name!r} of type {content_type!r} is not in {accept!r}")
+    return kept
 
 
 def check_upload(
-    grant: Grant, key: str, size: int, content_type: str, largest: int, nested: bool = True
-) -> None:
-    """Refuse an upload of ``key`` that ``grant`` does not allow; ``largest`` is what the
-    way of uploading can carry (``POST_MAX_SIZE``, ``MAX_OBJECT_SIZE``)."""
+    grant: Grant,
+    key: str,
+    size: int,
+    content_type: str,
+    largest: int,
+    nested: bool = True,
+    by_name: bool = False,
+) -> str:
+    """Refuse an upload of ``key`` that ``grant`` does not allow, else return the
+    Content-Type to store; ``largest`` is what the way of uploading can carry
+    (``POST_MAX_SIZE``, ``MAX_OBJECT_SIZE``). ``content_type`` must meet the grant's policy
+    condition, as S3 checks it, and the accept list; ``by_name``: a storage that serves a
+    file as its name says (``FileSystemStorage``), so the name's type must be accepted."""
     check_key(key, grant.folder, nested)
-    check_file(min(grant.max_size, largest), grant.content_type, size, content_type)
+    if size > min(grant.max_size, largest):
+        raise Refused("too-large", f"{size} bytes is more than {grant.max_size}")
+    if not condition_met(grant.content_type, content_type):
+        raise Refused("type", f"type {content_type!r} is not accepted")
+    name = posixpath.basename(key)
+    kind = name_type(name) if by_name else content_type
+    return check_file(min(grant.max_size, largest), grant.accept, name, size, kind)
 
 
 def condition_met(condition: Condition, value: str) -> bool:
@@ -169,3 +203,81 @@ def content_type_condition(accept: str) -> Condition:
     if len(types) == 1 and not (only := next(iter(types))).endswith("/"):
         return ["eq", "$Content-Type", only]
     return ["starts-with", "$Content-Type", os.path.commonprefix(sorted(types))]
+
+
+def normal_accept(accept: str) -> str:
+    """``accept`` as the grant keeps it: its items, trimmed and lower-cased, comma-joined."""
+    return ",".join(item for item in (i.strip().lower() for i in accept.split(",")) if item)
+
+
+def name_type(name: str) -> str | None:
+    """The Content-Type of a file called ``name``, from its extension (None: unknown)."""
+    return mimetypes.guess_type(name, strict=False)[0]
+
+
+def accepted_type(accept: str, name: str, content_type: str | None) -> str | None:
+    """The Content-Type to keep for a file ``name`` of ``content_type`` if ``accept`` takes
+    it, item by item as browsers read the attribute; None if it does not.
+
+    ``.ext`` items match the name, and the type kept is the extension's; ``type/sub`` and
+    ``type/*`` items match ``content_type`` (None, or the empty string: unknown, which no type
+    item matches), which is kept. Without items every file passes, with its name's type.
+    """
+    items = [item for item in normal_accept(accept).split(",") if item]
+    fallback = name_type(name) or "application/octet-stream"
+    if not items:
+        return fallback
+    lowered, kind = name.lower(), (content_type or "").lower().split(";")[0].strip()
+    for item in items:
+        if item in ("*", "*/*"):
+            return kind or fallback
+        if item.startswith("."):
+            if lowered.endswith(item):
+                return name_type("file" + item) or fallback
+        elif kind and (kind == item or (item.endswith("/*") and kind.startswith(item[:-1]))):
+            return kind
+    return None
+
+
+#: Formset row indexes (and the admin's template row, ``__prefix__``) in a field's name.
+_ROW = re.compile(r"(?<=-)(?:\d+|__prefix__)(?=-)")
+BINDING_SALT = "s3file.binding"
+
+
+def field_family(name: str) -> str:
+    """``name`` with formset row numbers folded: the admin's "Add another" turns
+    ``rows-__prefix__-file`` into ``rows-3-file``, and removing a row renumbers the rest."""
+    return _ROW.sub("__prefix__", name)
+
+
+def binding(request: HttpRequest | None) -> str:
+    """What ties a grant to the browser it was rendered for: a hash of its CSRF secret
+    (never the secret itself, which the page must not show); "" without one."""
+    secret = csrf_secret(request) if request is not None else ""
+    if not secret:
+        return ""
+    return salted_hmac(BINDING_SALT, secret, algorithm="sha256").hexdigest()[:32]
+
+
+def check_browser(bound: str, request: HttpRequest) -> None:
+    """Refuse (``Refused``, code ``binding``) what was bound to ``bound`` (a ``binding()``)
+    when ``request`` comes from another browser; "" is bound to none, and always refused."""
+    if not bound or not constant_time_compare(bound, binding(request)):
+        raise Refused("binding", "signed for another browser session")
+
+
+def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:
+    """Refuse (``Refused``, code ``binding``) a grant posted under another field than the
+    one it was rendered for, or from another browser than the one it was rendered in."""
+    if not grant.field or field_family(field) != field_family(grant.field):
+        raise Refused("binding", f"grant for field {grant.field!r} posted as {field!r}")
+    check_browser(grant.binding, request)
+
+
+def content_length(request: HttpRequest) -> int:
+    """A request body's announced length, past which Django reads nothing; 0 if absent or
+    malformed. Endpoints refuse a body too large for them from this, before reading it."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0

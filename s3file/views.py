@@ -21,12 +21,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from . import conf
 from .backends import Backend, backend
 from .multipart import MultipartError, Upload, part_size, sign_upload, unsign_upload
-from .rules import MAX_OBJECT_SIZE, Refused, check_upload, unsign_grant
+from .rules import (
+    MAX_OBJECT_SIZE,
+    Refused,
+    check_browser,
+    check_upload,
+    content_length,
+    unsign_grant,
+)
 from .signing import SignatureExpired
 
 logger = logging.getLogger("s3file")
 #: Part URLs one request may ask for.
 MAX_SIGN_BATCH = 1000
+#: The largest JSON body an action takes (1000 part numbers need some 6 KB).
+MAX_BODY = 64 * 1024
 Data = dict[str, Any]
 #: What a refusal of the rules answers: status, sentence, code.
 REFUSALS = {
@@ -35,43 +44,52 @@ REFUSALS = {
 }
 
 
-def create(store: Backend[Any], data: Data) -> JsonResponse:
+def create(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
     grant = unsign_grant(str(data["token"]))
     key, size = str(data["key"]), int(data["size"])
     content_type = str(data.get("contentType") or "application/octet-stream")
     if size <= 0:
         raise ValueError("an empty file needs no multipart upload")
-    check_upload(grant, key, size, content_type, MAX_OBJECT_SIZE)
-    created = Upload(key, store.create(key, content_type), size, part_size(size))
+    check_browser(grant.binding, request)
+    kept = check_upload(grant, key, size, content_type, MAX_OBJECT_SIZE, by_name=store.by_name)
+    upload_id = store.create(key, kept)
+    created = Upload(key, upload_id, size, part_size(size), grant.binding)
     body = {"upload": sign_upload(created), "partSize": created.part_size}
     return JsonResponse({**body, "parts": created.parts})
 
 
-def sign(store: Backend[Any], data: Data) -> JsonResponse:
+def handle(data: Data, request: HttpRequest) -> Upload:
+    """The upload ``data`` names, if it was started in this browser."""
     upload = unsign_upload(str(data["upload"]))
+    check_browser(upload.binding, request)
+    return upload
+
+
+def sign(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
+    upload = handle(data, request)
     urls = store.part_urls(upload, part_numbers(data["parts"], upload))
     return JsonResponse({"urls": {str(n): url for n, url in urls.items()}})
 
 
-def list_parts(store: Backend[Any], data: Data) -> JsonResponse:
-    parts = store.list_parts(unsign_upload(str(data["upload"])))
+def list_parts(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
+    parts = store.list_parts(handle(data, request))
     return JsonResponse(
         {"parts": [{"partNumber": p["partNumber"], "size": p["size"]} for p in parts]}
     )
 
 
-def complete(store: Backend[Any], data: Data) -> JsonResponse:
-    upload = unsign_upload(str(data["upload"]))
+def complete(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
+    upload = handle(data, request)
     store.complete(upload)
     return JsonResponse({"key": upload.key})
 
 
-def abort(store: Backend[Any], data: Data) -> JsonResponse:
-    store.abort(unsign_upload(str(data["upload"])))
+def abort(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
+    store.abort(handle(data, request))
     return JsonResponse({})
 
 
-ACTIONS: dict[str, Callable[[Backend[Any], Data], JsonResponse]] = {
+ACTIONS: dict[str, Callable[[Backend[Any], Data, HttpRequest], JsonResponse]] = {
     "create": create,
     "sign": sign,
     "list": list_parts,
@@ -89,11 +107,13 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
     store = backend()
     if not conf.get("S3FILE_MULTIPART_THRESHOLD") or action not in ACTIONS or store is None:
         return refusal(404, "No such endpoint.", "action")
+    if content_length(request) > MAX_BODY:
+        return refusal(413, "Malformed request.", "malformed")
     try:
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("not an object")
-        return ACTIONS[action](store, data)
+        return ACTIONS[action](store, data, request)
     except MultipartError as e:
         return refusal(e.status, e.message, e.code)
     except Refused as e:
@@ -107,7 +127,8 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
         logger.warning("Refused multipart %s: %s", action, e)
         code = "expired" if isinstance(e, SignatureExpired) else "forbidden"
         return refusal(403, str(e).removeprefix("s3file: "), code)
-    except (KeyError, ValueError, TypeError, OverflowError):
+    except (KeyError, ValueError, TypeError, OverflowError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes (a few hundred bytes of "[").
         return refusal(400, "Malformed request.", "malformed")
 
 

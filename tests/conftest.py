@@ -55,13 +55,58 @@ class S3Bucket:
         return self.client.head_object(Bucket=self.name, Key=key)
 
 
-def sign_folder(folder: str, max_size: int = 10**9, content_type: list | None = None) -> str:
-    """The signature the form would carry for an input uploading into ``folder``."""
+#: The CSRF secret of the test clients' browser (``client``, ``bound_client()``): grants are
+#: bound to the browser that rendered them, by a hash of its CSRF secret.
+CSRF_SECRET = "s3fileTestCsrfSecret000000000000"
+
+
+def test_binding() -> str:
+    """The binding of a grant rendered for the test clients' browser."""
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from s3file.rules import binding
+
+    request = RequestFactory().get("/")
+    request.COOKIES[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return binding(request)
+
+
+def bound_client(client_class: Any = None, **kwargs: Any) -> Any:
+    """A test client (``django.test.Client`` unless told) of the test browser."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = (client_class or Client)(**kwargs)
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return client
+
+
+@pytest.fixture
+def client(client: Any) -> Any:
+    """pytest-django's client, in the test browser (see ``sign_folder``)."""
+    from django.conf import settings
+
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return client
+
+
+def sign_folder(
+    folder: str,
+    max_size: int = 10**9,
+    content_type: list | None = None,
+    field: str = "file",
+    accept: str | None = None,
+) -> str:
+    """The signature the form would carry for an input ``field`` uploading into ``folder``,
+    rendered for the test browser; ``accept`` follows ``content_type`` unless given."""
     from s3file.rules import Grant, sign_grant
 
-    return sign_grant(
-        Grant(folder, max_size, content_type or ["starts-with", "$Content-Type", ""])
-    )
+    condition = content_type or ["starts-with", "$Content-Type", ""]
+    if accept is None:
+        accept = condition[2] if condition[0] == "eq" else condition[2] + "*" * bool(condition[2])
+    grant = Grant(folder, max_size, condition, accept, field, test_binding())
+    return sign_grant(grant)
 
 
 def new_folder() -> str:

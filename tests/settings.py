@@ -6,6 +6,8 @@ import tempfile
 
 SECRET_KEY = "s3file-tests"
 DEBUG = False
+# pytest-django runs with DEBUG off; the tests use the dev endpoint all the same.
+S3FILE_DEV_ENDPOINT = True
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 

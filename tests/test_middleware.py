@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
 
-from tests.conftest import sign_folder
+from tests.conftest import bound_client, sign_folder
 from tests.testapp.models import Document
 
 FOLDER = "tmp/s3file/0123"
@@ -28,7 +28,8 @@ def stored(*files: tuple[str, bytes], folder: str = FOLDER) -> list[str]:
 
 
 def upload_fields(field: str, keys: list[str], folder: str = FOLDER) -> dict:
-    return {"s3file": field, field: keys, f"{field}-s3f-signature": sign_folder(folder)}
+    signature = sign_folder(folder, field=field)
+    return {"s3file": field, field: keys, f"{field}-s3f-signature": signature}
 
 
 @pytest.mark.usefixtures("dev_storage")
@@ -145,7 +146,7 @@ def test_works_under_asgi():
     def post(*args):
         # A thread of its own: Playwright may have left an event loop running in this one.
         with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, AsyncClient().post(*args)).result()
+            return pool.submit(asyncio.run, bound_client(AsyncClient).post(*args)).result()
 
     response = post("/describe-async/", upload_fields("docs", keys))
     assert response.status_code == 200

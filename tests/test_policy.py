@@ -43,7 +43,7 @@ def test_dev_policy_carries_every_condition(settings, dev_storage):
     settings.S3FILE_EXPIRES = 60
     grant = Grant("tmp/s3file/abc", 1000, content_type_condition("image/*"))
     url, fields = LocalBackend(storages["default"]).presign_post(grant)
-    assert url == "/__s3file__/"
+    assert url.startswith("/__s3file__/?limit=1000&signature=")
     assert fields["key"] == "tmp/s3file/abc/${filename}"
     assert fields["success_action_status"] == "201"
     # The dev endpoint checks the signed grant itself; S3 gets it as these conditions.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 from urllib.parse import urlencode
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from s3file.multipart import MiB, Upload, sign_upload
 from tests.conftest import sign_folder
+from tests.hardening import dev_post, new_key, render, submit
 
 FOLDERS = ["tmp/s3file/aaaa", "tmp/s3file/bbbb"]
 NASTY = [
@@ -150,3 +152,155 @@ def test_dev_upload_endpoint_never_500(client, fields):
     response = client.post("/__s3file__/", {**fields, "file": SimpleUploadedFile("a.txt", b"a")})
     assert 400 <= response.status_code < 500
     assert b"<Error>" in response.content
+
+
+# Issue 13: the exact accept list, nesting and size ------------------------------------------
+
+ACCEPT_ITEMS = [
+    ".pdf",
+    ".png",
+    ".PNG",
+    ".html",
+    ".svg",
+    ".foo",
+    "image/png",
+    "image/jpeg",
+    "image/svg+xml",
+    "image/*",
+    "text/plain",
+    "text/csv",
+    "text/*",
+    "application/pdf",
+    "video/*",
+    "*/*",
+]
+NAMES = [
+    "a.pdf",
+    "a.png",
+    "a.PNG",
+    "a.html",
+    "a.htm",
+    "a.svg",
+    "a.jpg",
+    "a.jpeg",
+    "a.txt",
+    "a.csv",
+    "a",
+    "a.foo",
+    "a.png.html",
+    "a.html.png",
+]
+accept_lists = st.lists(st.sampled_from(ACCEPT_ITEMS), max_size=3).map(
+    lambda items: ", ".join(items)
+)
+
+
+def accepted(accept: str, name: str) -> bool:
+    """The HTML ``accept`` rule, item by item, with the type a name's extension has (what a
+    FileSystemStorage serves the file as); no type, no pass for a typed field."""
+    items = [item.strip().lower() for item in accept.split(",") if item.strip()]
+    kind = mimetypes.guess_type(name, strict=False)[0]
+    if not items:
+        return True
+    for item in items:
+        if item in ("*", "*/*"):
+            return True
+        if item.startswith("."):
+            if name.lower().endswith(item):
+                return True
+        elif item.endswith("/*"):
+            if kind and kind.startswith(item[:-1]):
+                return True
+        elif kind == item:
+            return True
+    return False
+
+
+def one_field(client, accept: str, max_size: int | None = None) -> tuple[str, dict]:
+    query = urlencode({"accept": accept, **({"max": max_size} if max_size else {})})
+    url = f"/h/one/?{query}"
+    return url, render(client, url)["file"]
+
+
+@pytest.fixture
+def hardening_site(settings, dev_storage):
+    settings.ROOT_URLCONF = "tests.hardening"
+    settings.S3FILE_DEV_ENDPOINT = True
+    return dev_storage
+
+
+@SETTINGS
+@given(accept=accept_lists, name=st.sampled_from(NAMES))
+@example(accept="image/png", name="a")
+@example(accept=".pdf, .png", name="a.html")
+@example(accept="image/png, image/jpeg", name="a.svg")
+@example(accept="text/plain, text/csv", name="a.html")
+def test_the_server_takes_a_file_exactly_when_its_accept_list_does(
+    client, hardening_site, accept, name
+):
+    url, attrs = one_field(client, accept)
+    # The dev endpoint, given the type the name has (what the script sends).
+    kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    posted, _ = dev_post(client, attrs, name, b"x", kind)
+    assert posted.status_code < 500
+    assert (posted.status_code == 201) == accepted(accept, name)
+    # The form's re-check, of a file already in the folder (however it got there).
+    key = new_key(attrs, name)
+    (hardening_site / key).parent.mkdir(parents=True, exist_ok=True)
+    (hardening_site / key).write_bytes(b"x")
+    answer = submit(client, "file", [key], [attrs["data-s3f-signature"]], url=url)
+    assert answer.status_code == 200
+    assert ("saved" in answer.json()) == accepted(accept, name)
+
+
+@SETTINGS
+@given(max_size=st.integers(1, 2000), size=st.integers(0, 4000))
+def test_the_dev_endpoint_stores_a_file_exactly_when_it_fits_its_grant(
+    client, hardening_site, max_size, size
+):
+    _, attrs = one_field(client, "", max_size)
+    response, key = dev_post(client, attrs, "a.bin", b"x" * size)
+    assert response.status_code == (201 if size <= max_size else 400)
+    assert (hardening_site / key).exists() == (size <= max_size)
+
+
+nested_bodies = st.one_of(
+    st.integers(1, 300_000).map(lambda n: "[" * n),
+    st.integers(1, 300_000).map(lambda n: '{"a":' * n),
+    st.integers(1, 100_000).map(lambda n: '{"upload": ' + "[" * n + "]" * n + "}"),
+    st.integers(1, 100_000).map(lambda n: '{"token": "x", "key": ' + "[" * n + "]" * n + "}"),
+    st.integers(1, 4_000_000).map(lambda n: '{"token": "' + "a" * n + '"}'),
+)
+
+
+@pytest.mark.usefixtures("dev_storage")
+@hypothesis_settings(SETTINGS, max_examples=40)
+@given(
+    action=st.sampled_from(["create", "sign", "list", "complete", "abort"]),
+    body=nested_bodies,
+)
+def test_multipart_endpoints_answer_deep_or_huge_bodies_with_a_4xx(client, action, body):
+    response = client.post(
+        f"/__s3file__/multipart/{action}/", body, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"] and response.json()["code"]
+
+
+@pytest.mark.usefixtures("dev_storage")
+@hypothesis_settings(SETTINGS, max_examples=40)
+@given(
+    signature=st.one_of(
+        st.integers(1, 300_000).map(lambda n: "[" * n),
+        st.integers(1, 300_000).map(lambda n: "a" * n + ":" + "b" * n),
+    ),
+    key=st.one_of(keys, st.integers(1, 200_000).map(lambda n: "tmp/s3file/aaaa/0/" + "a" * n)),
+)
+def test_middleware_answers_deep_or_huge_fields_with_a_400(client, settings, signature, key):
+    settings.ROOT_URLCONF = "tests.testapp.reliability_urls"
+    response = client.post(
+        "/keys/",
+        urlencode([("s3file", "file"), ("file", key), ("file-s3f-signature", signature)]),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400

@@ -38,8 +38,8 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
         self.messages = dict(messages or {})
         super().__init__(attrs, **kwargs)
 
-    def upload_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        data = super().upload_attrs(attrs)
+    def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
+        data = super().upload_attrs(attrs, name)
         if self.messages:
             texts = json.loads(data["data-s3f-messages"])
             data["data-s3f-messages"] = json.dumps({**texts, **self.messages})

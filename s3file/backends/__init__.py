@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
+from s3file import conf
+
 from .base import Backend, Head, Missing, Unavailable
 from .local import LocalBackend
 
@@ -37,7 +39,9 @@ def backend(storage: Storage | None = None) -> Backend[Any] | None:
             from .s3 import S3Backend
 
             return S3Backend(storage)
-    if isinstance(storage, FileSystemStorage):
+    # A FileSystemStorage takes direct uploads only through the dev endpoint, which is on
+    # while DEBUG is (or as S3FILE_DEV_ENDPOINT says); off, its inputs upload through Django.
+    if isinstance(storage, FileSystemStorage) and conf.dev_endpoint_on():
         return LocalBackend(storage)
     return None
 

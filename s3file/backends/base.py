@@ -46,6 +46,10 @@ class Backend(ABC, Generic[S]):
     #: no bucket where the objects are not in S3 (they cannot be copied server-side).
     bucket: str | None = None
     endpoint_url: str | None = None
+    #: Whether the storage serves a file as its name says (a FileSystemStorage behind a web
+    #: server) rather than with the Content-Type stored with it; then the name's type is
+    #: what the accept list must take (``rules.check_upload``).
+    by_name: bool = False
 
     def __init__(self, storage: S) -> None:
         self.storage = storage

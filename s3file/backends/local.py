@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import mimetypes
 import os
 import shutil
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import urlencode
@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from s3file import conf, multipart
 from s3file.multipart import SALT, MiB, MultipartError, Part, Upload, check_complete, gone
-from s3file.rules import Grant, sign_grant, unsign_grant
+from s3file.rules import POST_MAX_SIZE, Grant, name_type, sign_grant, unsign_grant
 
 from .base import Backend, Head, Missing
 
@@ -40,11 +40,17 @@ class LocalBackend(Backend[FileSystemStorage]):
     grant and part URLs signed by this server; multipart parts wait in
     ``.s3file-multipart/<id>/`` under the storage."""
 
+    by_name = True
+
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
         # The signed grant itself, split where S3 puts a policy and its signature.
         policy, signature = sign_grant(grant).rsplit(":", 1)
         fields = {"key": grant.folder + "/${filename}", "success_action_status": "201"}
-        return endpoint_url(), {**fields, "policy": policy, "x-amz-signature": signature}
+        # The size the endpoint reads at most, where it sees it before reading the body.
+        limit = min(grant.max_size, POST_MAX_SIZE)
+        query = urlencode({"limit": limit, "signature": limit_signature(limit)})
+        url = endpoint_url("?" + query)
+        return url, {**fields, "policy": policy, "x-amz-signature": signature}
 
     @staticmethod
     def grant(fields: dict[str, str]) -> Grant:
@@ -64,7 +70,7 @@ class LocalBackend(Backend[FileSystemStorage]):
         try:
             if not os.path.isfile(self.storage.path(key)):
                 raise FileNotFoundError(key)
-            return Head(self.storage.size(key), mimetypes.guess_type(key)[0])
+            return Head(self.storage.size(key), name_type(key))
         except (OSError, SuspiciousFileOperation) as e:
             raise Missing(key) from e
 
@@ -81,7 +87,14 @@ class LocalBackend(Backend[FileSystemStorage]):
     def folder(self, upload_id: str) -> Path:
         return Path(self.storage.path(".s3file-multipart")) / uuid.UUID(upload_id).hex
 
+    def check_free(self, key: str) -> None:
+        """Refuse (MultipartError) a key that names a folder, or lies below a file."""
+        target, root = Path(self.storage.path(key)), Path(self.storage.path(""))
+        if target.is_dir() or any(p.is_file() for p in target.parents if root in p.parents):
+            raise MultipartError(400, "The key names a folder, or lies below a file.", "key")
+
     def create(self, key: str, content_type: str) -> str:
+        self.check_free(key)
         upload_id = uuid.uuid4().hex
         self.folder(upload_id).mkdir(parents=True)
         return upload_id
@@ -111,12 +124,18 @@ class LocalBackend(Backend[FileSystemStorage]):
     def complete(self, upload: Upload) -> None:
         parts = check_complete(upload, self.list_parts(upload), self.abort)
         target = Path(self.storage.path(upload.key))
-        target.parent.mkdir(parents=True, exist_ok=True)
         folder = self.folder(upload.upload_id)
-        with open(target, "wb") as out:
-            for part in parts:
-                with open(folder / str(part["partNumber"]), "rb") as source:
-                    shutil.copyfileobj(source, out, MiB)
+        try:
+            self.check_free(upload.key)  # a folder or a file may have appeared since create
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as out:
+                for part in parts:
+                    with open(folder / str(part["partNumber"]), "rb") as source:
+                        shutil.copyfileobj(source, out, MiB)
+        except OSError as e:  # IsADirectoryError, FileExistsError, NotADirectoryError
+            raise MultipartError(
+                400, "The key names a folder, or lies below a file.", "key"
+            ) from e
         shutil.rmtree(folder)
 
     def abort(self, upload: Upload) -> None:
@@ -130,15 +149,41 @@ class LocalBackend(Backend[FileSystemStorage]):
             raise gone()
         digest = hashlib.md5(usedforsecurity=False)
         partial = folder / f".{number}.partial"
+        room = upload.part_length(number)
         with open(partial, "wb") as out:
-            while chunk := stream.read(MiB):
+            # At most the part's signed size, and one byte more, which says it is too large.
+            while room >= 0 and (chunk := stream.read(min(MiB, room + 1))):
+                room -= len(chunk)
                 digest.update(chunk)
                 out.write(chunk)
+        if room < 0:
+            partial.unlink()
+            raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
         if md5 and base64.b64encode(digest.digest()).decode() != md5:
             partial.unlink()
             raise MultipartError(400, "The Content-MD5 you specified did not match.", "BadDigest")
         partial.replace(folder / str(number))
         return f'"{digest.hexdigest()}"'
+
+
+#: S3's error code for a body over its limit.
+TOO_LARGE = "EntityTooLarge"
+LIMIT_SALT = "s3file.dev-limit"
+
+
+def limit_signature(limit: int) -> str:
+    return salted_hmac(LIMIT_SALT, str(limit), algorithm="sha256").hexdigest()
+
+
+def signed_limit(query: Mapping[str, str]) -> int | None:
+    """The body size a POST URL was signed for; None if it carries none, or a forged one."""
+    try:
+        limit = int(query["limit"])
+    except (KeyError, ValueError):
+        return None
+    if not constant_time_compare(query.get("signature", ""), limit_signature(limit)):
+        return None
+    return limit
 
 
 def part_signature(handle: str, number: int, expires: int) -> str:

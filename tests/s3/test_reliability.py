@@ -13,7 +13,7 @@ import requests
 from botocore.config import Config
 from django.test import Client
 
-from tests.conftest import new_folder, s3_storage_settings, sign_folder
+from tests.conftest import CSRF_SECRET, bound_client, new_folder, s3_storage_settings, sign_folder
 from tests.faultproxy import FaultProxy
 from tests.testapp.models import Document
 
@@ -75,8 +75,9 @@ def test_s3_away_at_submit_is_a_form_error_and_a_resubmit_works(s3, proxied, cli
 def test_200_submissions_20_at_a_time(s3, s3_calls, live_server, settings, artifacts):
     settings.ROOT_URLCONF = "tests.testapp.reliability_urls"
     session = requests.Session()
+    session.cookies.set("csrftoken", CSRF_SECRET)  # the browser the grants are bound to
     session.get(live_server.url + "/upload/", timeout=30)
-    token = session.cookies["csrftoken"]
+    token = CSRF_SECRET  # the server keeps it (it is well-formed): the cookie is resent
     submissions = [uploaded(s3, f"file-{i}.pdf", f"body {i}".encode()) for i in range(200)]
     s3_calls.clear()
 
@@ -118,7 +119,7 @@ def test_200_submissions_20_at_a_time(s3, s3_calls, live_server, settings, artif
 def test_a_request_failing_after_the_copy_keeps_the_upload_for_a_resubmit(s3, settings):
     settings.ROOT_URLCONF = "tests.testapp.reliability_urls"
     fields = uploaded(s3)
-    client = Client(raise_request_exception=False)
+    client = bound_client(raise_request_exception=False)
     assert client.post("/store-then-fail/", fields).status_code == 500
     assert s3.keys(fields["file"]) == [fields["file"]]  # kept: the request may be retried
     response = client.post("/store/", fields)

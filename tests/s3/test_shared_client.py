@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from botocore.session import Session
 from django.core.files.storage import storages
-from django.test import Client
 
 from s3file.backends import backend
 from s3file.backends.s3 import shared_client
-from tests.conftest import new_folder, s3_storage_settings, sign_folder
+from tests.conftest import bound_client, new_folder, s3_storage_settings, sign_folder
 
 pytestmark = pytest.mark.s3
 
@@ -63,7 +62,7 @@ def test_a_final_post_in_a_fresh_thread_builds_no_client(s3, clients_built):
         key = f"{folder}/0/{name}"
         s3.put(key, b"%PDF-1.4 report", "application/pdf")
         fields = {"s3file": "file", "file": key, "file-s3f-signature": sign_folder(folder)}
-        return Client().post("/upload/", {"title": name, **fields}).status_code
+        return bound_client().post("/upload/", {"title": name, **fields}).status_code
 
     assert in_thread(lambda: submit("first.pdf")) == 200  # may build the shared client
     clients_built.clear()

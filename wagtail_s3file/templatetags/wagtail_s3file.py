@@ -25,7 +25,8 @@ def s3file_multiple_upload(max_size: int | None = None, documents: bool = False)
     widget = DirectFileInput(max_size=max_size)
     if not widget.uploads_directly:
         return {"attrs": ""}
-    attrs = widget.upload_attrs({})
+    # Bound to the name Wagtail's uploader posts each file under (its view reads that).
+    attrs = widget.upload_attrs({}, "files[]")
     extensions = compat.wagtail_setting("WAGTAILDOCS_EXTENSIONS") if documents else None
     if extensions:
         # Wagtail's documents page does not check extensions before uploading; the
