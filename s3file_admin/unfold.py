@@ -72,6 +72,6 @@ def install() -> None:
     """
     for table in (overrides.FORMFIELD_OVERRIDES, overrides.FORMFIELD_OVERRIDES_INLINE):
         for options in table.values():
-            replacement = REPLACEMENTS.get(options.get("widget"))  # type: ignore[arg-type]
+            replacement = REPLACEMENTS.get(options.get("widget"))
             if replacement is not None:
                 options["widget"] = replacement

@@ -55,8 +55,8 @@ class S3AdminWidgetMixin:
 
     @property
     def media(self) -> Media:
-        media: Media = super().media  # type: ignore[misc]
-        if self.uploads_directly:  # type: ignore[attr-defined]
+        media: Media = super().media
+        if self.uploads_directly:
             media += Media(
                 css={"all": list(self.stylesheets)},
                 js=[Script(f"s3file_admin/js/{name}.js", type="module") for name in SCRIPTS],
@@ -64,7 +64,7 @@ class S3AdminWidgetMixin:
         return media
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
-        context: dict = super().get_context(name, value, attrs)  # type: ignore[misc]
+        context: dict = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
         if "data-s3f-url" in widget_attrs:  # the core made it a direct-upload input
             widget_attrs["data-s3f-admin"] = json.dumps(messages())

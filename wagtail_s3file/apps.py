@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,7 +29,7 @@ class WagtailS3FileConfig(AppConfig):
         if register_form_field_override is not None:
             register_form_field_override(models.FileField, override={"widget": S3FileInput})
         compat.set_default_form_bases()
-        if self.apps.is_installed("wagtailmedia"):  # optional: imported only when installed
+        if apps.is_installed("wagtailmedia"):  # optional: imported only when installed
             from . import media
 
             media.install()
