@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from devtools import chromium
 from devtools.s3calls import S3Call, recording_s3_calls
@@ -15,6 +16,9 @@ from devtools.seaweedfs import SeaweedFS
 
 # Playwright's sync API runs an event loop in the test thread; the ORM would refuse to run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Assertions wait for what a user would see; Playwright's 5 s default is too short on two cores
+# that also run the live server, SeaweedFS and Chromium. A passing test does not wait longer.
+expect.set_options(timeout=20_000)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
