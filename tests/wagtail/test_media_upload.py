@@ -197,6 +197,12 @@ def test_the_choosers_upload_tab_uploads_then_selects_the_video(
     modal.get_by_role("button", name="Upload").click()
     expect(field).to_contain_text("trailer")
     expect(modal).to_have_count(0)
+    # Both of the modal's files went up through s3file.js, with Wagtail's progress bars.
+    uploaded = {(e["target"], e["file"]) for e in events(admin_page, "file-done")}
+    assert uploaded == {
+        ("media-chooser-upload-file", "trailer.webm"),
+        ("media-chooser-upload-thumbnail", "trailer.png"),
+    }
     admin_page.get_by_role("button", name="Save draft").click()
     expect(admin_page.locator(".messages")).to_contain_text("has been updated")
 
