@@ -77,7 +77,7 @@ def csrf_secret(request: HttpRequest) -> str:
     if secret is None:
         middleware = csrf.CsrfViewMiddleware(lambda request: HttpResponse())
         try:
-            secret = middleware._get_secret(request)
+            secret = middleware._get_secret(request)  # type: ignore[attr-defined]
         except csrf.InvalidTokenFormat:
             secret = None
     return str(secret or "")
