@@ -25,6 +25,10 @@ BENCHMARKS = {
     "browser": "3. Chromium upload throughput of 1 GiB: POST, multipart x1/x4/x8, curl ceiling",
     "overhead": "4. S3FileMiddleware overhead on requests without files (in-process)",
     "wagtail": "5. Wagtail bulk upload of 20 images of ~5 MB: stock against wagtail_s3file",
+    "uppy": "6. Chromium upload side by side with Uppy 6 and bare XHRs: 100 MiB and 1 GiB, "
+    "loopback and emulated 500 Mbit/s + 20 ms and 50 Mbit/s + 40 ms links",
+    "load": "7. final POST under load (100 submissions, 20 at a time): pool against a thread "
+    "per request (runserver)",
 }
 #: The module of each benchmark (``wagtail`` would read as Wagtail's own package).
 MODULES = {name: f"benchmarks.{name}" for name in BENCHMARKS} | {
@@ -37,7 +41,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of django-s3file against real SeaweedFS, Django and Chromium. "
-        "A full run takes about 15 minutes on 2 busy cores, --quick about 2.",
+        "A full run takes about an hour on 2 busy cores (the Uppy comparison's 1 GiB uploads "
+        "over an emulated 50 Mbit/s link alone take half of it), --quick about 5 minutes.",
         epilog="Benchmarks: " + "; ".join(f"{name}: {text}" for name, text in BENCHMARKS.items()),
     )
     parser.add_argument(
@@ -51,7 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         help="small sizes, one run each (1 and 64 MiB, a 64 MiB move, a 96 MiB browser "
-        "upload, 5 Wagtail images): a smoke run of about 2 minutes, not figures to publish",
+        "upload, 5 Wagtail images, the Uppy comparison with 100 MiB on loopback and 500 Mbit/s, "
+        "40 submissions in the load test): a smoke run, not figures to publish",
     )
     parser.add_argument(
         "--runs", type=int, help="runs per measurement (default 3, the move 5; quick 1)"
@@ -69,6 +75,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--move-sizes", help="move benchmark objects in MiB, comma-separated (default 64,512)"
     )
     parser.add_argument("--browser-size", type=int, help="browser upload in MiB (1024)")
+    parser.add_argument(
+        "--uppy-sizes", help="Uppy comparison: file sizes in MiB, comma-separated (100,1024)"
+    )
+    parser.add_argument(
+        "--uppy-links",
+        help="Uppy comparison: links, comma-separated, of loopback, 500mbit (20 ms), 50mbit "
+        "(40 ms) (default all three; 1 GiB at 50 Mbit/s takes about 3 minutes an upload)",
+    )
+    parser.add_argument(
+        "--uppy-clients",
+        help="Uppy comparison: clients, comma-separated, of s3file, uppy (its defaults), "
+        "uppy-ours (our part size), xhr (bare part PUTs) (default all four)",
+    )
+    parser.add_argument("--uppy-runs", type=int, help="Uppy comparison: runs per cell (2)")
+    parser.add_argument(
+        "--uppy-what-if",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="Uppy comparison: also s3file with the static files of DIR first (e.g. a changed "
+        "DIR/s3file/js/multipart.js), reported as “s3file what-if: NAME” (repeatable)",
+    )
+    parser.add_argument(
+        "--load-count", type=int, help="load test: submissions per run (100; quick 40)"
+    )
+    parser.add_argument("--load-runs", type=int, help="load test: runs per server (2; quick 1)")
     parser.add_argument(
         "--out",
         type=Path,
@@ -93,6 +125,8 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.move_sizes = [64]
         ctx.browser_size = 96  # above the 64 MiB multipart threshold: 6 parts
         ctx.rounds, ctx.batch = 6, 50
+        ctx.peer_sizes, ctx.peer_links, ctx.peer_runs = [100], ["loopback", "500mbit"], 1
+        ctx.load_count, ctx.load_runs = 40, 1
     if args.runs:
         ctx.runs = ctx.move_runs = args.runs
     if args.browser_runs:
@@ -103,6 +137,19 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.move_sizes = [int(size) for size in args.move_sizes.split(",")]
     if args.browser_size:
         ctx.browser_size = args.browser_size
+    if args.uppy_sizes:
+        ctx.peer_sizes = [int(size) for size in args.uppy_sizes.split(",")]
+    if args.uppy_links:
+        ctx.peer_links = args.uppy_links.split(",")
+    if args.uppy_clients:
+        ctx.peer_variants = args.uppy_clients.split(",")
+    if args.uppy_runs:
+        ctx.peer_runs = args.uppy_runs
+    ctx.peer_what_ifs = dict(item.split("=", 1) for item in args.uppy_what_if)
+    if args.load_count:
+        ctx.load_count = args.load_count
+    if args.load_runs:
+        ctx.load_runs = args.load_runs
     return ctx
 
 
@@ -144,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     names = args.only or list(BENCHMARKS)
+    args.out.mkdir(parents=True, exist_ok=True)  # before the measurements, not after
     results = report.load(args.out)
     results.setdefault("benchmarks", {})
     results["machine"] = report.machine()

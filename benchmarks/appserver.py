@@ -5,7 +5,9 @@
 (b) direct: the file is in S3 already (put the way s3file's script puts it: one presigned POST
     up to the multipart threshold, 16 MiB parts above it), the form POST carries its key and
     signature, and ``S3OptimizedUploadStorage`` saves it;
-(b') direct + read 64: the same, and the view reads the file's first 64 bytes before saving.
+(b') direct + read 64: the same, and the view reads the file's first 64 bytes before saving;
+(b'') direct, thread per request: (b) on a server that starts a thread per request, as
+    ``runserver`` does (the others run on a pool of reused threads, see ``serve.py``).
 
 Only the form POST is measured, on the Django server process (see ``process.py``).
 """
@@ -18,18 +20,29 @@ from typing import Any
 
 from boto3.s3.transfer import TransferConfig
 
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
 from .client import get_form, post_multipart
-from .common import Context, MiB, empty_bucket, log, median, new_bucket, ratio, rotated, seaweedfs
+from .common import Context, MiB, log, medians, ratio, rotated
 from .process import Cost, DjangoServer, cost, storage_env
 
 NAME = "appserver"
 TITLE = "1. App-server cost per upload"
-VARIANTS = ("classic", "direct", "direct + read 64 B")
+THREADED = "direct, thread per request"
+VARIANTS = ("classic", "direct", "direct + read 64 B", THREADED)
+#: The server each variant posts to: its mode (see ``settings.py``) and threading model.
+SERVERS = {
+    "classic": ("classic", "pool"),
+    "direct": ("direct", "pool"),
+    "threaded": ("direct", "threaded"),
+}
 #: s3file's default part size (S3FILE_MULTIPART_PART_SIZE) and parts in flight.
 PART_SIZE = 16 * MiB
 CONCURRENCY = 4
 CONTENT_TYPE = "application/octet-stream"
+KEYS = ("wall", "cpu", "received", "sent", "file_read", "file_written", "peak", "growth")
+KEYS += ("rss_before",)
 
 
 def browser_upload(attrs: dict[str, str], path: Path, client: Any, bucket: str) -> str:
@@ -96,21 +109,24 @@ def measure(variant: str, server: DjangoServer, path: Path, client: Any, bucket:
 
 def run(ctx: Context) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "appserver")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("appserver")
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
-            mode: DjangoServer(mode, storage_env(mode, options), ctx.log_dir)
-            for mode in ("classic", "direct")
+            name: DjangoServer(name, storage_env(mode, options, BENCH_SERVER=model), ctx.log_dir)
+            for name, (mode, model) in SERVERS.items()
         }
         try:
             for server in servers.values():
                 server.start()
-            which = {variant: servers[variant.split()[0]] for variant in VARIANTS}
+            which = {
+                variant: servers["threaded" if variant == THREADED else variant.split()[0]]
+                for variant in VARIANTS
+            }
             for variant in VARIANTS:  # imports, boto3 clients, templates: before measuring
                 measure(variant, which[variant], ctx.file(64 * 1024), client, bucket)
-            empty_bucket(client, bucket)
+            s3.empty_bucket(bucket)
             for size in ctx.sizes:
                 path = ctx.file(size * MiB)
                 for i in range(ctx.runs):
@@ -120,7 +136,7 @@ def run(ctx: Context) -> dict[str, Any]:
                         rows.append(
                             {"size_mib": size, "variant": variant, "run": i, **result.as_dict()}
                         )
-                        empty_bucket(client, bucket)
+                        s3.empty_bucket(bucket)
         finally:
             for server in servers.values():
                 server.stop()
@@ -131,26 +147,13 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Medians per size and variant, and ratios to classic of the same size."""
     summary = []
     for size in result["params"]["sizes_mib"]:
-        medians = {}
-        for variant in VARIANTS:
-            runs = [r for r in result["runs"] if r["size_mib"] == size and r["variant"] == variant]
-            if runs:
-                medians[variant] = {
-                    k: median([r[k] for r in runs])
-                    for k in (
-                        "wall",
-                        "cpu",
-                        "received",
-                        "sent",
-                        "file_read",
-                        "file_written",
-                        "peak",
-                        "growth",
-                        "rss_before",
-                    )
-                }
-        classic = medians.get("classic")
-        for variant, m in medians.items():
+        by_variant = {
+            variant: m
+            for variant in VARIANTS
+            if (m := medians(result["runs"], KEYS, size_mib=size, variant=variant))
+        }
+        classic = by_variant.get("classic")
+        for variant, m in by_variant.items():
             summary.append(
                 {
                     "size_mib": size,
@@ -210,19 +213,21 @@ multipart body and saves it with `S3Boto3Storage`. **direct**: the file is alrea
 s3file's script puts it: one presigned POST up to 64 MiB, 16 MiB parts 4 at a time above), the
 form POST carries its key and signature, `S3OptimizedUploadStorage` saves it.
 **direct + read 64 B**: the same, and the view reads the file's first 64 bytes before saving.
+**direct, thread per request**: *direct* on a server that starts a thread per request, as
+`runserver` does, so django-storages builds the request's boto3 client anew (see benchmark 7).
 
 Only the form POST is measured, on one Django process: Django's own WSGI server
 (`benchmarks/serve.py`, the server `runserver` runs) on a pool of 4 reused threads, as
-gunicorn's gthread workers run (so django-storages' per-thread boto3 client is reused, as in
-production), SeaweedFS on loopback; the client sends one request at a time. *wall*: the request
-as the client saw it, from its first byte sent to the last byte of the answer (for classic that
-includes sending the file to Django). *CPU*: the process's user + system time
-(`/proc/<pid>/stat`, all threads, 10 ms ticks: "<0.01" is under one tick). *received* / *sent*:
-bytes through the process's sockets (from the client and S3, to the client and S3), counted
-inside the process by wrapping `socket.recv_into`/`send` (`/proc/<pid>/io` counts only
-`read`/`write` calls, which Python's sockets do not make). *temp file*: bytes written to files
-(`wchar`): classic's upload spooled to disk by Django. *peak RSS*: `VmHWM` after resetting it to
-the current RSS (`/proc/<pid>/clear_refs`) just before the request; *RSS growth*: that peak
-minus the RSS before the request. Each server process first served a warm-up request of every
-variant.
+gunicorn's gthread workers run (so django-storages' per-thread boto3 client is reused), except
+the thread-per-request row, SeaweedFS on loopback; the client sends one request at a time.
+*wall*: the request as the client saw it, from its first byte sent to the last byte of the
+answer (for classic that includes sending the file to Django). *CPU*: the process's user +
+system time (`/proc/<pid>/stat`, all threads, 10 ms ticks: "<0.01" is under one tick).
+*received* / *sent*: bytes through the process's sockets (from the client and S3, to the client
+and S3), counted inside the process by wrapping `socket.recv_into`/`send` (`/proc/<pid>/io`
+counts only `read`/`write` calls, which Python's sockets do not make). *temp file*: bytes
+written to files (`wchar`): classic's upload spooled to disk by Django. *peak RSS*: `VmHWM`
+after resetting it to the current RSS (`/proc/<pid>/clear_refs`) just before the request; *RSS
+growth*: that peak minus the RSS before the request. Each server process first served a warm-up
+request of every variant.
 """

@@ -11,17 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import subprocess
 import time
 import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from devtools import chromium
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
-from .common import Context, MiB, empty_bucket, log, median, new_bucket, rotated, seaweedfs
+from .common import Context, MiB, log, median, medians, rotated
 from .process import DjangoServer, storage_env
 
 NAME = "browser"
@@ -46,17 +49,21 @@ UPLOAD_TIMEOUT = 900  # seconds; a 1 GiB upload takes well under a minute here
 # The page reports s3file's events through a binding, which outlives the form's navigation;
 # with "done" go the timings of every request the upload made (Resource Timing), by kind.
 RECORD_EVENTS = """
+performance.setResourceTimingBufferSize(100000); // a 1 GiB upload in 5 MiB parts: 400+
 const kind = (url) => {
   for (const action of ["create", "sign", "complete", "list", "abort"]) {
     if (url.includes(`/multipart/${action}/`)) return action;
   }
-  return url.includes("partNumber=") ? "part" : "other";
+  if (url.includes("partNumber=")) return "part";
+  return url.startsWith(location.origin) ? "other" : "s3";
 };
+// The page's requests so far: what kind, when each started and ended (ms).
+window.benchRequests = () => performance.getEntriesByType("resource")
+  .filter((e) => ["xmlhttprequest", "fetch"].includes(e.initiatorType))
+  .map((e) => ({ kind: kind(e.name), start: e.startTime, end: e.responseEnd }));
 for (const type of ["start", "done", "error"]) {
   window.addEventListener(`s3file:${type}`, (event) => {
-    const requests = type !== "done" ? [] : performance.getEntriesByType("resource")
-      .filter((e) => ["xmlhttprequest", "fetch"].includes(e.initiatorType))
-      .map((e) => ({ kind: kind(e.name), start: e.startTime, end: e.responseEnd }));
+    const requests = type !== "done" ? [] : window.benchRequests();
     window.benchEvent({
       type, t: performance.now(), reason: event.detail?.reason || "", requests,
     });
@@ -114,14 +121,6 @@ async ([urls, partSize, concurrency]) => {
 """
 
 
-def chromium(playwright: Any) -> Any:
-    from tests.conftest import CHROMIUM_ARGS  # the test suite's launch arguments
-
-    return playwright.chromium.launch(
-        executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-    )
-
-
 # A stand-in for md5.js that looks up each part's MD5 (by its first bytes and its length).
 MD5_TABLE_MODULE = """
 const TABLE = %s;
@@ -145,23 +144,69 @@ def md5_table_module(path: Path, part_size: int) -> str:
     return MD5_TABLE_MODULE % json.dumps(table)
 
 
-def open_form(browser: Any, server: DjangoServer, path: Path) -> tuple[Any, Any, list[dict]]:
-    """A new browser context on the server's form, ``path`` chosen in its file input."""
+@dataclass(frozen=True)
+class Link:
+    """A network link Chromium emulates for a page (DevTools ``emulateNetworkConditions``);
+    ``mbit`` 0 is loopback, unthrottled."""
+
+    name: str
+    mbit: float = 0
+    latency_ms: float = 0
+
+    @property
+    def mib_per_s(self) -> float | None:
+        return self.mbit * 1e6 / 8 / MiB if self.mbit else None
+
+    def apply(self, page: Any) -> None:
+        if not self.mbit:
+            return
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        rate = self.mbit * 1e6 / 8  # bytes per second
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": self.latency_ms,
+                "downloadThroughput": rate,
+                "uploadThroughput": rate,
+            },
+        )
+
+
+LOOPBACK = Link("loopback")
+
+
+def open_page(
+    browser: Any, url: str, path: Path, link: Link = LOOPBACK
+) -> tuple[Any, Any, list[dict]]:
+    """A new browser context on ``url`` over ``link``, ``path`` chosen in its file input."""
     context = browser.new_context()
     page = context.new_page()
     events: list[dict] = []
     page.expose_function("benchEvent", lambda event: events.append(event))
     page.add_init_script(RECORD_EVENTS)
-    page.goto(server.url + "/upload/?save=0")
-    page.fill("input[name=title]", "Benchmark")
+    page.goto(url)
     page.set_input_files("input[name=file]", str(path))
+    link.apply(page)  # after loading the page: the upload is what goes over the link
     return context, page, events
 
 
-def browser_upload(browser: Any, server: DjangoServer, path: Path) -> dict[str, Any]:
+def open_form(
+    browser: Any, server: DjangoServer, path: Path, link: Link = LOOPBACK
+) -> tuple[Any, Any, list[dict]]:
+    """A new browser context on the server's form, ``path`` chosen in its file input."""
+    context, page, events = open_page(browser, server.url + "/upload/?save=0", path, link)
+    page.fill("input[name=title]", "Benchmark")
+    return context, page, events
+
+
+def browser_upload(
+    browser: Any, server: DjangoServer, path: Path, link: Link = LOOPBACK
+) -> dict[str, Any]:
     """Seconds from s3file's ``start`` event to its ``done`` event for ``path``, and where
     a multipart upload spent them (see ``phases``)."""
-    context, page, events = open_form(browser, server, path)
+    context, page, events = open_form(browser, server, path, link)
     try:
         answers: list[int] = []
         page.on(
@@ -184,9 +229,19 @@ def browser_upload(browser: Any, server: DjangoServer, path: Path) -> dict[str, 
             raise RuntimeError(f"the form's POST answered {answers[0]}")
         start = next(e["t"] for e in events if e["type"] == "start")
         done = next(e for e in events if e["type"] == "done")
-        return {"seconds": (done["t"] - start) / 1000, **phases(start, done["requests"])}
+        return {
+            "seconds": (done["t"] - start) / 1000,
+            "first_s3_request": first_s3_request(start, done["requests"]),
+            **phases(start, done["requests"]),
+        }
     finally:
         context.close()
+
+
+def first_s3_request(start: float, requests: list[dict]) -> float | None:
+    """Seconds from ``start`` (ms) to the first request to S3 (a part's PUT or a POST)."""
+    times = [r["start"] for r in requests if r["kind"] in ("part", "s3")]
+    return (min(times) - start) / 1000 if times else None
 
 
 def phases(start: float, requests: list[dict]) -> dict[str, float]:
@@ -194,10 +249,20 @@ def phases(start: float, requests: list[dict]) -> dict[str, float]:
     parts = [r for r in requests if r["kind"] == "part"]
     if not parts:
         return {}
-    by_kind = {kind: [r for r in requests if r["kind"] == kind] for kind in ("create", "complete")}
+    by_kind = {k: [r for r in requests if r["kind"] == k] for k in ("create", "sign", "complete")}
     durations = sorted(r["end"] - r["start"] for r in parts)
     return {
         "create": sum(r["end"] - r["start"] for r in by_kind["create"]) / 1000,
+        **(
+            {"create_at": (min(r["start"] for r in by_kind["create"]) - start) / 1000}
+            if by_kind["create"]
+            else {}
+        ),
+        **(
+            {"first_sign_done": (min(r["end"] for r in by_kind["sign"]) - start) / 1000}
+            if by_kind["sign"]
+            else {}
+        ),
         "first_part_sent": (min(r["start"] for r in parts) - start) / 1000,
         "last_part_done": (max(r["end"] for r in parts) - start) / 1000,
         "part_put_median": durations[len(durations) // 2] / 1000,
@@ -207,9 +272,17 @@ def phases(start: float, requests: list[dict]) -> dict[str, float]:
 
 
 def raw_part_puts(
-    browser: Any, server: DjangoServer, path: Path, client: Any, bucket: str, part: int
+    browser: Any,
+    server: DjangoServer,
+    path: Path,
+    client: Any,
+    bucket: str,
+    part: int,
+    link: Link = LOOPBACK,
+    concurrency: int = 4,
 ) -> float:
-    """Seconds the page takes to PUT ``path``'s parts to presigned part URLs, 4 at a time."""
+    """Seconds the page takes to PUT ``path``'s parts to presigned part URLs (signed
+    beforehand), ``concurrency`` at a time: bare XHRs, no s3file code."""
     key = f"raw/{uuid.uuid4().hex}"
     upload_id = client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
     params = {"Bucket": bucket, "Key": key, "UploadId": upload_id}
@@ -218,9 +291,9 @@ def raw_part_puts(
         client.generate_presigned_url("upload_part", Params={**params, "PartNumber": n})
         for n in range(1, count + 1)
     ]
-    context, page, _ = open_form(browser, server, path)
+    context, page, _ = open_form(browser, server, path, link)
     try:
-        return page.evaluate(RAW_PART_PUTS, [urls, part, 4])
+        return page.evaluate(RAW_PART_PUTS, [urls, part, concurrency])
     finally:
         context.close()
         client.abort_multipart_upload(**params)
@@ -265,8 +338,8 @@ def run(ctx: Context) -> dict[str, Any]:
     (static / "s3file" / "js").mkdir(parents=True, exist_ok=True)
     (static / "s3file" / "js" / "md5.js").write_text(md5_table_module(path, part_size(size)))
     configs = {**SERVERS, WHAT_IF: {**SERVERS[FOUR], "BENCH_STATIC_DIR": static}}
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "browser")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("browser")
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
@@ -278,7 +351,7 @@ def run(ctx: Context) -> dict[str, Any]:
                 server.start()
             default = servers[FOUR]
             with sync_playwright() as playwright:
-                browser = chromium(playwright)
+                browser = chromium.launch(playwright)
                 log(f"{TITLE}: hashing parts in the page")
                 hashes = hash_probe(browser, default, path, 3)
                 for name, server in servers.items():  # script, modules, boto3 clients: cached
@@ -287,7 +360,7 @@ def run(ctx: Context) -> dict[str, Any]:
                     else:  # its md5.js knows only the parts of `path`: the form page only
                         urllib.request.urlopen(server.url + "/upload/", timeout=60).read()
                 curl_upload(client, bucket, ctx.file(MiB))
-                empty_bucket(client, bucket)
+                s3.empty_bucket(bucket)
                 for i in range(ctx.browser_runs):
                     for name in rotated(VARIANTS, i):
                         log(f"{TITLE}: {ctx.browser_size} MiB, {name}, run {i + 1}")
@@ -301,7 +374,7 @@ def run(ctx: Context) -> dict[str, Any]:
                         else:
                             measured = browser_upload(browser, servers[name], path)
                         rows.append({"variant": name, "run": i, **measured})
-                        empty_bucket(client, bucket)
+                        s3.empty_bucket(bucket)
                 browser.close()
         finally:
             for server in servers.values():
@@ -332,18 +405,11 @@ PHASE_HEADERS = (
 
 def summarize(result: dict[str, Any]) -> dict[str, Any]:
     size = result["params"]["size_mib"]
-    variants = []
-    for name in VARIANTS:
-        runs = [r for r in result["runs"] if r["variant"] == name]
-        if runs:
-            variants.append(
-                {
-                    "variant": name,
-                    "seconds": median([r["seconds"] for r in runs]),
-                    **{k: median([r[k] for r in runs]) for k in PHASES if k in runs[0]},
-                    **({"parts": runs[0]["parts"]} if "parts" in runs[0] else {}),
-                }
-            )
+    variants = [
+        {"variant": name, **m}
+        for name in VARIANTS
+        if (m := medians(result["runs"], ("seconds", *PHASES, "parts"), variant=name))
+    ]
     ceiling = size / next(v["seconds"] for v in variants if v["variant"] == CEILING)
     for v in variants:
         v["mib_per_s"] = size / v["seconds"]
@@ -374,7 +440,7 @@ def render(result: dict[str, Any]) -> str:
     phase_rows = [
         [
             v["variant"],
-            str(v["parts"]),
+            f"{v['parts']:.0f}",
             *(report.num(v[k]) for k in PHASES),
             report.num(v["seconds"]),
         ]

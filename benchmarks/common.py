@@ -1,19 +1,16 @@
-"""What every benchmark shares: its options, test files, SeaweedFS, and statistics."""
+"""What every benchmark shares: its options, test files and statistics (SeaweedFS, ports and
+processes: ``devtools``)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import statistics
 import sys
 import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from tests.seaweedfs import SeaweedFS  # the test suite's real S3 server
+from typing import TypeVar
 
 MiB = 1024**2
 GiB = 1024**3
@@ -32,6 +29,14 @@ class Context:
     move_runs: int = 5  # the copies vary most from run to run
     browser_size: int = 1024  # MiB
     browser_runs: int = 2
+    peer_sizes: list[int] = field(default_factory=lambda: [100, 1024])  # MiB, Uppy benchmark
+    peer_links: list[str] = field(default_factory=lambda: ["loopback", "500mbit", "50mbit"])
+    peer_variants: list[str] = field(default_factory=list)  # keys of uppy.VARIANT_KEYS; all
+    peer_runs: int = 2
+    peer_what_ifs: dict[str, str] = field(default_factory=dict)  # name: static dir
+    load_count: int = 100  # final-POST load test: submissions per run ...
+    load_concurrency: int = 20  # ... this many at a time ...
+    load_runs: int = 2  # ... runs per server model
     rounds: int = 20  # middleware benchmark: interleaved rounds ...
     batch: int = 100  # ... of this many requests per request kind and stack
     _files: dict[int, Path] = field(default_factory=dict)
@@ -60,34 +65,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-@contextlib.contextmanager
-def seaweedfs() -> Iterator[SeaweedFS]:
-    """A fresh SeaweedFS for one benchmark; its data (a temp dir) goes when it stops."""
-    server = SeaweedFS().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def new_bucket(server: SeaweedFS, prefix: str) -> str:
-    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    server.create_bucket(name)
-    return name
-
-
-def empty_bucket(client: Any, bucket: str) -> None:
-    """Delete every object and abort every unfinished multipart upload in ``bucket``."""
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
-        if keys:
-            client.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-    for upload in client.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
-        client.abort_multipart_upload(
-            Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
-        )
-
-
 def rotated(items: Sequence[T], shift: int) -> list[T]:
     """``items`` starting at ``shift``: runs alternate which variant goes first."""
     shift %= len(items)
@@ -96,6 +73,18 @@ def rotated(items: Sequence[T], shift: int) -> list[T]:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def medians(rows: Sequence[dict], keys: Sequence[str], **where: object) -> dict[str, float]:
+    """The median of each of ``keys`` over the ``rows`` whose fields match ``where`` (an
+    empty dict if none do); keys missing or None in some rows use the others."""
+    chosen = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+    result = {}
+    for key in keys:
+        values = [r[key] for r in chosen if r.get(key) is not None]
+        if values:
+            result[key] = statistics.median(values)
+    return result
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

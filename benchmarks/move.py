@@ -10,19 +10,19 @@ copy with its default 8 MiB parts, other part sizes, and ours with a 5 GiB thres
 from __future__ import annotations
 
 import os
-import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from boto3.s3.transfer import TransferConfig
-from botocore.client import BaseClient
+
+from devtools.s3calls import recording_s3_calls
+from devtools.seaweedfs import SeaweedFS
 
 from . import report
-from .common import Context, GiB, MiB, log, median, new_bucket, ratio, rotated, seaweedfs
+from .common import Context, GiB, MiB, log, medians, ratio, rotated
 from .process import usage
 from .sockets import SocketCounter
 
@@ -37,25 +37,6 @@ DIAGNOSIS = (
     "managed copy, 256 MiB parts",
     "S3OptimizedUploadStorage.save, multipart_threshold 5 GiB",
 )
-
-
-@contextmanager
-def recording_s3_calls() -> Iterator[list[str]]:
-    """Every S3 operation boto3 makes in this process, in order (they still go to S3)."""
-    calls: list[str] = []
-    lock = threading.Lock()
-    original = BaseClient._make_api_call
-
-    def recording(self: Any, operation_name: str, api_params: dict) -> Any:
-        with lock:
-            calls.append(operation_name)
-        return original(self, operation_name, api_params)
-
-    BaseClient._make_api_call = recording  # type: ignore[method-assign]
-    try:
-        yield calls
-    finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 def variants(options: dict[str, Any]) -> dict[str, Callable[[str, str], Any]]:
@@ -93,8 +74,8 @@ def variants(options: dict[str, Any]) -> dict[str, Callable[[str, str], Any]]:
 
 def run(ctx: Context) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "move")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("move")
         client = s3.client()
         for mib in ctx.move_sizes:
             # As the browser uploads a file this size: one POST up to 64 MiB, 16 MiB parts above.
@@ -158,27 +139,27 @@ def measure(
         "cpu": after.cpu - before.cpu,
         "received": io_after["received"] - io_before["received"],
         "sent": io_after["sent"] - io_before["sent"],
-        "requests": dict(Counter(calls)),
+        "requests": dict(Counter(call.operation for call in calls)),
     }
 
 
 def summarize(result: dict[str, Any], size: int) -> dict[str, dict[str, Any]]:
     """Medians per variant for objects of ``size`` MiB, with ratios to copy_object and ours."""
     runs = [r for r in result["runs"] if r["size_mib"] == size]
-    medians = {}
-    for name in dict.fromkeys(r["variant"] for r in runs):
-        mine = [r for r in runs if r["variant"] == name]
-        medians[name] = {
+    by_name = {
+        name: {
             "variant": name,
-            **{k: median([r[k] for r in mine]) for k in ("wall", "cpu", "received", "sent")},
-            "requests": mine[-1]["requests"],
+            **medians(runs, ("wall", "cpu", "received", "sent"), variant=name),
+            "requests": [r for r in runs if r["variant"] == name][-1]["requests"],
         }
-    copy = medians.get(COPY, {}).get("wall")
-    ours = medians.get(OURS, {}).get("wall")
-    for m in medians.values():
+        for name in dict.fromkeys(r["variant"] for r in runs)
+    }
+    copy = by_name.get(COPY, {}).get("wall")
+    ours = by_name.get(OURS, {}).get("wall")
+    for m in by_name.values():
         m["copy_ratio"] = ratio(m["wall"], copy) if copy else None
         m["ours_ratio"] = ratio(m["wall"], ours) if ours else None
-    return medians
+    return by_name
 
 
 def requests_label(requests: dict[str, int]) -> str:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from devtools.ports import free_port
+from devtools.processes import stop_group, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024**2
@@ -91,12 +91,6 @@ def cost(
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class DjangoServer:
     """``benchmarks.serve`` in a subprocess of its own, configured by ``env``."""
 
@@ -126,28 +120,16 @@ class DjangoServer:
             start_new_session=True,
         )
         log.close()  # the child holds its own descriptor
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Django server {self.name} exited; see its log in {self.log_dir}"
-                )
-            try:
-                urllib.request.urlopen(self.url + "/ping/", timeout=1).read()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"Django server {self.name} did not answer in {timeout}s")
+        try:
+            wait_until_up(self.url + "/ping/", self.process, timeout)
+        except RuntimeError as e:
+            self.stop()
+            raise RuntimeError(f"Django server {self.name}: {e}; see {self.log_dir}") from e
+        return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        if self.process:
+            stop_group(self.process)
         self.process = None
 
     def usage(self) -> Usage:

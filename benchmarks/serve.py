@@ -4,11 +4,12 @@ Django's own WSGI server (what ``runserver --noreload`` runs, without the autore
 system checks), with the static files handler so Chromium gets the script. One process, so
 /proc/<pid> describes all of Django's work, boto3's transfer threads included.
 
-Requests run on a pool of ``BENCH_THREADS`` (4) reused threads, as in gunicorn's gthread
-workers: django-storages keeps one boto3 client per thread, and a new thread per request (what
-``runserver`` does) would build a new client, reading botocore's JSON models again, for every
-request, which no production server does. One thread per request would also let a browser's
-idle, speculative connection stall everything behind it.
+``BENCH_SERVER``: ``pool`` (the default) runs requests on a pool of ``BENCH_THREADS`` (4)
+reused threads, as gunicorn's gthread workers do; ``threaded`` starts a thread per connection,
+exactly as ``runserver`` does (``run(..., threading=True)``). The difference matters:
+django-storages keeps one boto3 client per thread, so on ``threaded`` every request that
+touches S3 builds a new client (reading botocore's JSON models again). One thread per request
+also lets a browser's idle, speculative connection hold a thread, not the whole pool.
 
 ``GET /__bench__/io`` answers the bytes received and sent through the process's sockets so far
 (see ``sockets.py``).
@@ -76,7 +77,10 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     app = with_counter(StaticFilesHandler(get_wsgi_application()), counter)
-    run("127.0.0.1", int(sys.argv[1]), app, server_cls=PooledWSGIServer)
+    if os.environ.get("BENCH_SERVER", "pool") == "threaded":
+        run("127.0.0.1", int(sys.argv[1]), app, threading=True)  # what runserver runs
+    else:
+        run("127.0.0.1", int(sys.argv[1]), app, server_cls=PooledWSGIServer)
 
 
 if __name__ == "__main__":

@@ -109,11 +109,12 @@ TEMPLATES = [
     }
 ]
 STATIC_URL = "/static/"
-# The browser benchmark's what-if serves its own s3file/js/md5.js from here: the project's
-# static directories come before the apps' (no request interception in the browser, which
-# would slow every upload it sees).
+# The browser benchmarks' what-ifs serve their own s3file/js/ files from these directories
+# (os.pathsep-separated), and the Uppy comparison its bundle: the project's static directories
+# come before the apps' (no request interception in the browser, which would slow every upload
+# it sees).
 if "BENCH_STATIC_DIR" in os.environ:
-    STATICFILES_DIRS = [os.environ["BENCH_STATIC_DIR"]]
+    STATICFILES_DIRS = os.environ["BENCH_STATIC_DIR"].split(os.pathsep)
 WAGTAIL_SITE_NAME = "s3file benchmarks"
 WAGTAILADMIN_BASE_URL = "http://localhost"
 

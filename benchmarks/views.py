@@ -38,6 +38,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"name": name, "size": upload.size, "read": len(head)})
 
 
+def uppy(request: HttpRequest) -> HttpResponse:
+    """A page that uploads its chosen file with Uppy (the browser benchmark's peer)."""
+    return render(request, "benchmarks/uppy.html")
+
+
 def plain(request: HttpRequest) -> HttpResponse:
     form = PlainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

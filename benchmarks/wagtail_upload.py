@@ -8,7 +8,6 @@ page. Stock Wagtail posts each file to Django, which saves it with ``S3Boto3Stor
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import shutil
@@ -18,9 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from devtools import chromium, images
+from devtools.seaweedfs import SeaweedFS
+
 from . import report
-from .browser import chromium
-from .common import Context, MiB, log, median, new_bucket, ratio, rotated, seaweedfs
+from .common import Context, MiB, log, medians, ratio, rotated
 from .process import ROOT, DjangoServer, cost, storage_env
 
 NAME = "wagtail"
@@ -37,18 +38,11 @@ TIMEOUT = 300_000  # ms
 
 def make_images(folder: Path, count: int) -> list[Path]:
     """``count`` JPEGs of about 5 MB, each different (noise compresses as little as a photo)."""
-    from PIL import Image
-
     folder.mkdir(exist_ok=True)
     paths = []
-    rng = random.Random(8)
-    width, height = IMAGE_PIXELS
     for i in range(count):
-        image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=90)
         path = folder / f"photo-{i:02}.jpg"
-        path.write_bytes(buffer.getvalue())
+        path.write_bytes(images.noise(*IMAGE_PIXELS, seed=i, format="JPEG", quality=90))
         paths.append(path)
     return paths
 
@@ -134,8 +128,8 @@ def run(ctx: Context) -> dict[str, Any]:
     images = make_images(ctx.work_dir / "images", count)
     template = database(ctx)
     rows: list[dict[str, Any]] = []
-    with seaweedfs() as s3:
-        bucket = new_bucket(s3, "wagtail")
+    with SeaweedFS() as s3:
+        bucket = s3.new_bucket("wagtail")
         options = s3.storage_options(bucket)
         servers = {}
         for mode in MODES:
@@ -147,7 +141,7 @@ def run(ctx: Context) -> dict[str, Any]:
             for server in servers.values():
                 server.start()
             with sync_playwright() as playwright:
-                browser = chromium(playwright)
+                browser = chromium.launch(playwright)
                 pages = {mode: signed_in(browser, server) for mode, server in servers.items()}
                 batches = (ctx.work_dir / f"batch-{n}" for n in range(1000))
                 for mode, server in servers.items():  # pages, scripts, clients: warm
@@ -173,19 +167,15 @@ KEYS = ("wall", "cpu", "received", "sent", "file_written", "peak", "growth")
 
 
 def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
-    medians = {
-        mode: {k: median([r[k] for r in result["runs"] if r["mode"] == mode]) for k in KEYS}
-        for mode in MODES
-        if any(r["mode"] == mode for r in result["runs"])
-    }
-    stock = medians.get("wagtail-stock")
+    by_mode = {mode: m for mode in MODES if (m := medians(result["runs"], KEYS, mode=mode))}
+    stock = by_mode.get("wagtail-stock")
     return [
         {
             "mode": mode,
             **m,
             **{f"{k}_ratio": ratio(m[k], stock[k]) if stock else None for k in KEYS},
         }
-        for mode, m in medians.items()
+        for mode, m in by_mode.items()
     ]
 
 

@@ -23,7 +23,7 @@ from .rules import binding, extension_types, new_grant, normal_accept, sign_gran
 def messages(max_size: int) -> dict[str, str]:
     """What the script tells the user, translated here; ``{name}`` is the file's name."""
     return {
-        "tooLarge": gettext("“{name}” is too large: files may be at most %(limit)s.")
+        "too-large": gettext("“{name}” is too large: files may be at most %(limit)s.")
         % {"limit": filesizeformat(max_size)},
         "type": gettext("“{name}” is not a file type this field accepts."),
         "network": gettext(
@@ -147,6 +147,8 @@ class S3FileInputMixin(Widget):
             "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
             "data-s3f-multipart": json.dumps(multipart_config()),
             "data-s3f-types": json.dumps(extension_types(attrs.get("accept", ""))),
+            # django-s3file 7.x marked its inputs so; templates written for it select them by it.
+            "class": " ".join(dict.fromkeys([*str(attrs.get("class", "")).split(), "s3file"])),
         }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +16,7 @@ class S3FileAdminConfig(AppConfig):
         # Before django.contrib.admin's ready() autodiscovers admin modules: each ModelAdmin
         # copies the defaults when it is registered (see the check s3file_admin.W001).
         widgets.install()
+        if apps.is_installed("unfold"):  # never imported otherwise: Unfold is optional
+            from . import unfold
+
+            unfold.install()

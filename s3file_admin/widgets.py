@@ -42,7 +42,36 @@ def messages() -> dict[str, str]:
     }
 
 
-class S3AdminFileWidget(AdminFileWidget):
+class S3AdminWidgetMixin:
+    """What ``S3AdminFileWidget`` adds to an admin file widget, for other admin themes' widgets.
+
+    When the input uploads directly (see ``s3file.forms.S3FileInputMixin``, which every
+    ``ClearableFileInput`` has), the widget gains the admin scripts, its ``stylesheets`` and a
+    ``data-s3f-admin`` attribute with their translated strings. Otherwise it changes nothing.
+    """
+
+    #: The stylesheets added with the scripts (a theme's adapter adds its own after ours).
+    stylesheets: tuple[str, ...] = (STYLESHEET,)
+
+    @property
+    def media(self) -> Media:
+        media: Media = super().media  # type: ignore[misc]
+        if self.uploads_directly:  # type: ignore[attr-defined]
+            media += Media(
+                css={"all": list(self.stylesheets)},
+                js=[Script(f"s3file_admin/js/{name}.js", type="module") for name in SCRIPTS],
+            )
+        return media
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
+        context: dict = super().get_context(name, value, attrs)  # type: ignore[misc]
+        widget_attrs = context["widget"]["attrs"]
+        if "data-s3f-url" in widget_attrs:  # the core made it a direct-upload input
+            widget_attrs["data-s3f-admin"] = json.dumps(messages())
+        return context
+
+
+class S3AdminFileWidget(S3AdminWidgetMixin, AdminFileWidget):
     """``AdminFileWidget`` that shows the direct upload the way the admin looks.
 
     The admin's markup is kept as it is ("Currently", "Clear", "Change"); when the input
@@ -50,23 +79,6 @@ class S3AdminFileWidget(AdminFileWidget):
     stylesheet and a ``data-s3f-admin`` attribute with their translated strings. Otherwise
     it is exactly ``AdminFileWidget``.
     """
-
-    @property
-    def media(self) -> Media:
-        media: Media = super().media
-        if self.uploads_directly:
-            media += Media(
-                css={"all": [STYLESHEET]},
-                js=[Script(f"s3file_admin/js/{name}.js", type="module") for name in SCRIPTS],
-            )
-        return media
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
-        context: dict = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        if "data-s3f-url" in widget_attrs:  # the core made it a direct-upload input
-            widget_attrs["data-s3f-admin"] = json.dumps(messages())
-        return context
 
 
 def install() -> None:

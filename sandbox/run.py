@@ -19,24 +19,22 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make ``sandbox`` and ``tests`` importable
+if str(ROOT) not in sys.path:  # run as a script: make ``sandbox`` and ``devtools`` importable
     sys.path.insert(0, str(ROOT))
 
+from devtools.ports import port_free  # noqa: E402
+from devtools.processes import stop_group, wait_until_up  # noqa: E402
+from devtools.seaweedfs import SeaweedFS  # noqa: E402
 from sandbox import SEAWEEDFS_BUCKET, default_var_dir  # noqa: E402
 from sandbox.demo.seed import SUPERUSER  # noqa: E402
-from tests.seaweedfs import SeaweedFS  # noqa: E402
 
 MANAGE = ROOT / "sandbox" / "manage.py"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -107,50 +105,9 @@ def start_server(env: dict[str, str], port: int, reload: bool = True) -> subproc
     )
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Wait until ``url`` answers over HTTP (any status); raise if ``process`` exits first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
-
-
 def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
     """Stop the server's process group as Ctrl-C would; kill it if it does not stop."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            continue
-    # The autoreloader's child may outlive its parent for a moment; end the group.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def port_free(port: int) -> bool:
-    """Whether a server could listen on 127.0.0.1:``port`` now."""
-    with socket.socket() as s:
-        # As servers do: connections of a server stopped a moment ago do not hold the port.
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+    stop_group(process, first=signal.SIGINT, timeout=timeout)
 
 
 def start_seaweedfs(sandbox: Sandbox) -> SeaweedFS:

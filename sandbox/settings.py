@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "s3file",
     "s3file_admin",
     "wagtail_s3file",
+    "wagtailmedia",  # its audio and video upload directly too: nothing else to set
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -119,7 +120,7 @@ def s3_options(mode: str) -> dict[str, str | bool]:
     # Saving a second "report.pdf" keeps the first, as FileSystemStorage does.
     options: dict[str, str | bool] = {"file_overwrite": False}
     if mode == "seaweedfs":
-        from tests.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY
+        from devtools.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY
 
         return {
             **options,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,30 +9,19 @@ from typing import Any
 
 import pytest
 
-from tests.seaweedfs import SeaweedFS
+from devtools import chromium
+from devtools.s3calls import S3Call, recording_s3_calls
+from devtools.seaweedfs import SeaweedFS
 
 # Playwright's sync API runs an event loop in the test thread; the ORM would refuse to run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        "args": CHROMIUM_ARGS,
-    }
+    return {**browser_type_launch_args, **chromium.launch_options()}
 
 
 @pytest.fixture(scope="session")
@@ -170,33 +158,11 @@ def dev_storage(settings: Any, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@dataclass
-class S3Call:
-    operation: str
-    params: dict
-
-
 @pytest.fixture
 def s3_calls() -> Iterator[list[S3Call]]:
     """Record every S3 API call boto3 makes in this process (they still go to the server)."""
-    from botocore.client import BaseClient
-
-    calls: list[S3Call] = []
-    lock = threading.Lock()
-    original = BaseClient._make_api_call
-
-    def recording(self: Any, operation_name: str, api_params: dict) -> Any:
-        with lock:
-            # Not the body: a file object kept here would outlive the test.
-            params = {k: v for k, v in api_params.items() if k != "Body"}
-            calls.append(S3Call(operation_name, params))
-        return original(self, operation_name, api_params)
-
-    BaseClient._make_api_call = recording  # type: ignore[method-assign]
-    try:
+    with recording_s3_calls() as calls:
         yield calls
-    finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "tests.wagtailapp",
+    # Optional: wagtail_s3file uploads its audio and video directly when it is installed.
+    "wagtailmedia",
+    "tests.mediaapp",
 ]
 
 MIDDLEWARE = [

@@ -89,7 +89,7 @@ def test_per_widget_max_size_and_accept_reach_the_policy():
     assert ["content-length-range", 0, 200000] in policy
     assert ["starts-with", "$Content-Type", "image/"] in policy
     messages = json.loads(attrs["data-s3f-messages"])
-    assert "195.3\xa0KB" in messages["tooLarge"]
+    assert "195.3\xa0KB" in messages["too-large"]
 
 
 @pytest.mark.usefixtures("dev_storage")
@@ -118,7 +118,7 @@ def test_the_scripts_messages_are_translated():
     with translation.override("de"):
         texts = messages(1000)
     assert (
-        texts["tooLarge"]
+        texts["too-large"]
         == "„{name}“ ist zu groß: Dateien dürfen höchstens 1000\xa0Bytes groß sein."
     )
     assert all("{name}" in text for text in texts.values())

@@ -1,8 +1,8 @@
 """Base forms for Wagtail's image and document forms that upload the file directly.
 
 ``wagtail_s3file`` makes these ``WAGTAILIMAGES_IMAGE_FORM_BASE`` and
-``WAGTAILDOCS_DOCUMENT_FORM_BASE`` unless a project sets its own; a project that does adds
-``S3FileFormMixin`` to its base form.
+``WAGTAILDOCS_DOCUMENT_FORM_BASE`` unless a project sets its own (``compat.FORM_BASES``); a
+project that does adds ``S3FileFormMixin`` to its base form.
 """
 
 from __future__ import annotations
@@ -20,12 +20,17 @@ from .widgets import DirectFileInput
 
 
 def browser_messages(field: forms.Field) -> dict[str, str]:
-    """Wagtail's own error texts for what the browser refuses before uploading."""
+    """Wagtail's own error texts for what the browser refuses before uploading (those of
+    ``compat.FIELD_PARTS``; one a Wagtail release dropped leaves s3file's own text)."""
+    texts = field.error_messages
     messages = {}
-    if getattr(field, "max_upload_size", None) is not None:
-        messages["tooLarge"] = str(field.error_messages["file_too_large_unknown_size"])
-    if isinstance(field, WagtailImageField):
-        messages["type"] = str(field.error_messages["invalid_image_extension"])
+    if (
+        getattr(field, "max_upload_size", None) is not None
+        and "file_too_large_unknown_size" in texts
+    ):
+        messages["too-large"] = str(texts["file_too_large_unknown_size"])
+    if isinstance(field, WagtailImageField) and "invalid_image_extension" in texts:
+        messages["type"] = str(texts["invalid_image_extension"])
     return messages
 
 

@@ -2,37 +2,41 @@
 
 Wagtail reads an upload to validate it and to fill in ``width``, ``height``, ``file_size``
 and ``file_hash``. For a direct upload that would download the object into the web
-process, whole: ``WagtailImageField.to_python`` copies the upload into a ``BytesIO``,
-Willow's ``get_size()`` decodes every pixel (for the pixel limit and for the dimensions,
-which Django asks for again right after saving the file), and the hash streams the object
-(twice for the multiple document upload). ``install()`` wraps four of Wagtail's methods
-so that, for a direct upload (``S3UploadedFile``) only:
+process, whole: Willow's ``get_size()`` decodes every pixel (for the pixel limit and for the
+dimensions, which Django asks for again right after saving the file), and the hash streams
+the object (twice for the multiple document upload). ``install()`` wraps four of Wagtail's
+methods (listed, with why, in ``compat``) so that, for a direct upload (``S3UploadedFile``)
+only:
 
-- validation and the dimensions read the image's header (with ranged GETs) where Willow's
+- the pixel limit (``check_image_pixel_size``) and the dimensions
+  (``get_image_dimensions``) read the image's header (with ranged GETs) where Willow's
   ``get_size()`` would decode every pixel; the size is read once and remembered;
-- ``file_hash`` is ``S3UploadedFile.sha1``: the SHA-1 S3 verified when the browser sent it
-  (one HEAD), else computed by streaming the object once.
+- ``file_hash`` (``_set_file_hash``) is ``S3UploadedFile.sha1``: the SHA-1 S3 verified when
+  the browser sent it (one HEAD), else computed by streaming the object once.
 
-``file_size`` needs no help: Wagtail asks the upload's ``size``, which is one HEAD.
-Anything that is not a direct upload goes to Wagtail's own code unchanged.
+The rest of validation is Wagtail's own ``to_python``: it hands an upload that has a
+``temporary_file_path`` (as ``S3UploadedFile`` has) to Willow as it is, which reads only the
+header to tell the format. ``file_size`` needs no help: Wagtail asks the upload's ``size``,
+which is one HEAD. Anything that is not a direct upload goes to Wagtail's own code unchanged.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import willow
-from django.core.exceptions import ValidationError
-from django.forms.fields import FileField
 from PIL import Image as PILImage
-from wagtail.documents.models import AbstractDocument
-from wagtail.images.fields import WagtailImageField
-from wagtail.images.models import AbstractImage, WagtailImageFieldFile
+from PIL import UnidentifiedImageError
 
 from s3file.files import S3UploadedFile
+
+from . import compat
+
+if TYPE_CHECKING:
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.images.fields import WagtailImageField
+    from wagtail.images.models import AbstractImage, WagtailImageFieldFile
 
 #: Attribute of an ``S3UploadedFile`` holding the image's (width, height) once known.
 DIMENSIONS = "_wagtail_s3file_dimensions"
@@ -52,14 +56,17 @@ def header_size(upload: S3UploadedFile) -> tuple[int, int] | None:
     Pillow cannot read it (SVG, say), for Willow to try."""
     if DIMENSIONS not in upload.__dict__:
         upload.seek(0)
+        size: tuple[int, int] | None = None
         try:
             with PILImage.open(upload) as image:  # lazy: reads the header, decodes nothing
-                upload.__dict__[DIMENSIONS] = image.size
-        except PILImage.UnidentifiedImageError:
-            upload.__dict__[DIMENSIONS] = None
+                size = image.size
+        except UnidentifiedImageError:
+            pass
         finally:
             upload.seek(0)
-    return upload.__dict__[DIMENSIONS]
+        upload.__dict__[DIMENSIONS] = size
+    known: tuple[int, int] | None = upload.__dict__[DIMENSIONS]
+    return known
 
 
 class HeaderImage:
@@ -82,30 +89,20 @@ class HeaderImage:
         # counts real frames, and is asked.
         if importlib.util.find_spec("wand") is None:
             return 1
-        return self.image.get_frame_count()
+        return int(self.image.get_frame_count())
 
 
-def image_to_python(original: Callable, field: WagtailImageField, data: Any) -> Any:
-    """``WagtailImageField.to_python`` reading only the header of a direct upload."""
-    if not isinstance(data, S3UploadedFile):
-        return original(field, data)
-    upload = FileField.to_python(field, data)
-    if upload is None:
-        return None
-    # Wagtail's own steps for a TemporaryUploadedFile: Willow reads the file it is given.
-    try:
-        upload.image = HeaderImage(willow.Image.open(upload), upload)
-    except Exception as e:  # noqa: BLE001  (Wagtail's own catch: Willow raises anything)
-        raise ValidationError(field.error_messages["invalid_image"], code="invalid_image") from e
-    upload.seek(0)
-    field.check_image_file_size(upload)
-    field.check_image_file_format(upload)
-    field.check_image_pixel_size(upload)
-    upload.seek(0)
-    return upload
+def pixel_check(original: Callable[..., Any], field: WagtailImageField, upload: Any) -> Any:
+    """``WagtailImageField.check_image_pixel_size`` measuring a direct upload from its
+    header: Wagtail's check, given Willow's image with the size and frame count answered
+    without reading the whole file."""
+    direct = direct_upload(upload)
+    if direct is not None and not isinstance(upload.image, HeaderImage):
+        upload.image = HeaderImage(upload.image, direct)
+    return original(field, upload)
 
 
-def image_dimensions(original: Callable, field_file: WagtailImageFieldFile) -> Any:
+def image_dimensions(original: Callable[..., Any], field_file: WagtailImageFieldFile) -> Any:
     """``get_image_dimensions`` reading a direct upload's header, once: Django asks again
     right after ``S3OptimizedUploadStorage`` has moved the object, and the remembered size
     answers without another request."""
@@ -115,7 +112,7 @@ def image_dimensions(original: Callable, field_file: WagtailImageFieldFile) -> A
     return header_size(upload) or original(field_file)
 
 
-def file_hash(original: Callable, instance: AbstractImage | AbstractDocument) -> None:
+def file_hash(original: Callable[..., Any], instance: AbstractImage | AbstractDocument) -> None:
     """``_set_file_hash`` taking a direct upload's SHA-1 from S3 (or one streamed pass)."""
     upload = direct_upload(instance.file)
     if upload is None:
@@ -124,24 +121,17 @@ def file_hash(original: Callable, instance: AbstractImage | AbstractDocument) ->
         instance.file_hash = upload.sha1
 
 
-PATCHES: list[tuple[type, str, Callable]] = [
-    (WagtailImageField, "to_python", image_to_python),
-    (WagtailImageFieldFile, "get_image_dimensions", image_dimensions),
-    (AbstractImage, "_set_file_hash", file_hash),
-    (AbstractDocument, "_set_file_hash", file_hash),
+#: Wagtail's methods (``compat`` says why each) and what wraps them.
+WRAPPERS: list[tuple[compat.Name, Callable[..., Any]]] = [
+    (compat.PIXEL_CHECK, pixel_check),
+    (compat.IMAGE_DIMENSIONS, image_dimensions),
+    (compat.IMAGE_HASH, file_hash),
+    (compat.DOCUMENT_HASH, file_hash),
 ]
 
 
 def install() -> None:
-    """Wrap Wagtail's methods (see the module's docstring); a second call does nothing."""
-    for cls, name, wrapper in PATCHES:
-        original = cls.__dict__[name]
-        if getattr(original, "wagtail_s3file", False):
-            continue
-
-        def method(self: Any, *args: Any, _w: Callable = wrapper, _o: Callable = original) -> Any:
-            return _w(_o, self, *args)
-
-        functools.update_wrapper(method, original)
-        method.wagtail_s3file = True  # type: ignore[attr-defined]
-        setattr(cls, name, method)
+    """Wrap Wagtail's methods (see the module's docstring); a second call does nothing, and a
+    method this Wagtail lacks is left out (the check ``wagtail_s3file.W010`` names it)."""
+    for name, wrapper in WRAPPERS:
+        compat.wrap(name, wrapper)

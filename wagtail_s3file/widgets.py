@@ -15,7 +15,7 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
     file goes straight to storage, with S3's SHA-1 check, and messages of the caller's.
 
     ``messages`` replaces some of the texts the script shows (keys of
-    ``s3file.forms.messages()``: ``tooLarge``, ``type``, ...), so that a refusal in the
+    ``s3file.forms.messages()``: ``too-large``, ``type``, ...), so that a refusal in the
     browser reads as Wagtail's own error for the same file.
     """
 

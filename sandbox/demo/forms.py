@@ -1,10 +1,13 @@
-"""The public demo form: an ordinary ``forms.Form``; nothing in it knows about S3."""
+"""The public demo form: an ordinary ``forms.Form``. Only the size-limited field names
+s3file's widget, for its ``max_size``; a type limit is the input's usual ``accept``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+
+from s3file.forms import S3FileInput
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,3 +32,13 @@ class UploadForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="Becomes the report's title.")
     document = forms.FileField(help_text="One file, of any size and type.")
     attachments = MultipleFileField(required=False, help_text="Any number of files.")
+    summary = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+        help_text="PDF only: a file of another type is refused.",
+    )
+    excerpt = forms.FileField(
+        required=False,
+        widget=S3FileInput(max_size=1024**2),
+        help_text="At most 1 MB: a larger file is refused.",
+    )

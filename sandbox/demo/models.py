@@ -1,4 +1,5 @@
-"""A model with files for the Django admin, and a Wagtail page with an image and a document."""
+"""A model with files for the Django admin, and a Wagtail page with an image, a document and
+a video (wagtailmedia)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtailmedia.edit_handlers import MediaChooserPanel
 
 
 class Report(models.Model):
@@ -14,6 +16,15 @@ class Report(models.Model):
     title = models.CharField(max_length=200)
     document = models.FileField(upload_to="reports/")
     cover = models.ImageField(upload_to="covers/", blank=True)
+    # Limited in the admin and on the demo form (their widgets), to see refusals.
+    summary = models.FileField(
+        upload_to="summaries/",
+        blank=True,
+        help_text="PDF only: a file of another type is refused.",
+    )
+    excerpt = models.FileField(
+        upload_to="excerpts/", blank=True, help_text="At most 1 MB: a larger file is refused."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,7 +46,8 @@ class Attachment(models.Model):
 
 
 class DemoPage(Page):
-    """A page with an image chooser, a document chooser and rich text (which embeds both)."""
+    """A page with an image, a document and a video chooser, and rich text (which embeds the
+    first two)."""
 
     image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -47,11 +59,15 @@ class DemoPage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    video = models.ForeignKey(
+        "wagtailmedia.Media", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = RichTextField(blank=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("image"),
         FieldPanel("document"),
+        MediaChooserPanel("video", media_type="video"),
         FieldPanel("body"),
     ]

@@ -74,7 +74,7 @@ def seed() -> None:
                 document=document,
                 body=(
                     "<p>Edit this page in the Wagtail admin: choose another image or "
-                    "document, or upload new ones from the choosers.</p>"
+                    "document, or upload new ones (and a video) from the choosers.</p>"
                     f'<embed embedtype="image" id="{image.pk}" format="left" alt="" />'
                     f'<p>The rich text links a <a linktype="document" id="{document.pk}">'
                     "document</a> too.</p>"

@@ -53,7 +53,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         context["received"] = received(request)
         report = Report.objects.create(
-            title=form.cleaned_data["title"], document=form.cleaned_data["document"]
+            title=form.cleaned_data["title"],
+            document=form.cleaned_data["document"],
+            summary=form.cleaned_data["summary"] or "",
+            excerpt=form.cleaned_data["excerpt"] or "",
         )
         attachments = [
             Attachment.objects.create(report=report, file=file)
@@ -62,6 +65,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         context["report"] = report
         context["saved"] = [
             saved("document", report.document),
+            *(
+                saved(name, getattr(report, name))
+                for name in ("summary", "excerpt")
+                if getattr(report, name)
+            ),
             *(saved("attachments", a.file) for a in attachments),
         ]
         form = UploadForm()  # a fresh form below the result, to upload again

@@ -1,31 +1,14 @@
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser.conftest import page  # noqa: F401  (the browser tests' recording page)
-
-
-def login(tab: Any, live_server: Any, user: Any) -> None:
-    """Give the browser a logged-in admin session."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    tab.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-
-
-def png(width: int = 64, height: int = 48, colour: str = "teal") -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
-    return buffer.getvalue()
+from devtools.images import solid as png  # noqa: F401  (the admin tests' small image)
+from tests.browser.conftest import (
+    login,
+    page,  # noqa: F401  (the browser tests' recording page)
+)
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from devtools.seaweedfs import SeaweedFS
 from tests.admin.conftest import png
 from tests.adminapp.models import Report
 from tests.browser.conftest import events, make_file
 from tests.conftest import s3_storage_settings
-from tests.seaweedfs import SeaweedFS
 
 pytestmark = [
     pytest.mark.browser,

@@ -34,6 +34,19 @@ def page(page: Any) -> Any:
     return page
 
 
+def login(page: Any, live_server: Any, user: Any) -> None:
+    """Give the browser page a logged-in session of ``user`` on the live server."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
 def events(page: Any, type: str | None = None) -> list[dict]:
     return [e for e in page.s3file_events if type is None or e["type"] == type]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from devtools.ports import free_port
+from devtools.processes import wait_until_up
+from devtools.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY, SeaweedFS
 from sandbox import SEAWEEDFS_BUCKET
-from sandbox.run import Sandbox, set_up, start_server, stop_server, wait_until_up
-from tests.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY, SeaweedFS
+from sandbox.run import Sandbox, set_up, start_server, stop_server
 
 
 @dataclass
@@ -26,12 +27,6 @@ class RunningSandbox:
     @property
     def url(self) -> str:
         return self.sandbox.url
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

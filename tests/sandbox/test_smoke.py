@@ -32,8 +32,11 @@ def test_page_answers(filesystem_sandbox: RunningSandbox, path: str) -> None:
 
 def test_demo_form_inputs_upload_to_the_dev_endpoint(filesystem_sandbox: RunningSandbox) -> None:
     _, html = get(filesystem_sandbox.url + "/")
-    assert html.count(b'type="file"') == 2
-    assert html.count(b'data-s3f-url="/__s3file__/"') == 2
+    # document, attachments, summary (PDF only), excerpt (at most 1 MB)
+    assert html.count(b'type="file"') == 4
+    assert html.count(b'data-s3f-url="/__s3file__/"') == 4
+    assert b'accept=".pdf"' in html
+    assert b'data-s3f-max-size="1048576"' in html
     assert b"/static/demo/upload-log.js" in html
 
 

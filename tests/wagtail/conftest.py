@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
-import random
 import threading
 import warnings
 from collections.abc import Iterator
@@ -14,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image as PILImage
 
-from tests.browser.conftest import page  # noqa: F401  (the page that records s3file events)
+from devtools.images import noise as image_bytes  # noqa: F401  (the tests' noise images)
+from tests.browser.conftest import (
+    login,
+    page,  # noqa: F401  (the page that records s3file events)
+)
 
 #: Wagtail's ``generate_rendition_file`` never closes the SpooledTemporaryFile it renders
 #: into; tests whose pages show thumbnails would fail on the ResourceWarning of its collection.
@@ -65,13 +66,7 @@ def editor(db: Any) -> Any:
 @pytest.fixture
 def admin_page(page: Any, live_server: Any, editor: Any, wagtail_site: Any) -> Any:  # noqa: F811
     """The browser page, signed in to Wagtail's admin as ``editor``."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(editor)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    login(page, live_server, editor)
     page.admin_url = live_server.url + "/cms/"
     return page
 
@@ -103,15 +98,6 @@ def s3_bytes_read() -> Iterator[BytesRead]:
         yield counter
     finally:
         StreamingBody.read = original  # type: ignore[method-assign]
-
-
-def image_bytes(width: int, height: int, seed: int = 0, format: str = "PNG") -> bytes:
-    """An image of noise (so it does not compress: its size is about width*height*3)."""
-    rng = random.Random(seed)
-    image = PILImage.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
-    buffer = io.BytesIO()
-    image.save(buffer, format)
-    return buffer.getvalue()
 
 
 def write(path: Path, data: bytes) -> Path:

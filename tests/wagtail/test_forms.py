@@ -59,7 +59,7 @@ def test_image_form_input_has_wagtails_limits_and_attributes(settings):
     assert attrs["data-s3f-max-size"] == "300000"
     assert ["content-length-range", 0, 300_000] in policy_conditions(attrs)
     messages = json.loads(attrs["data-s3f-messages"])
-    assert messages["tooLarge"] == wagtail.error_messages["file_too_large_unknown_size"]
+    assert messages["too-large"] == wagtail.error_messages["file_too_large_unknown_size"]
     assert messages["type"] == wagtail.error_messages["invalid_image_extension"]
     # The browser sends each file's SHA-1 (Wagtail's duplicate check), S3 verifies it.
     assert int(attrs["data-s3f-checksum"]) > 0
@@ -80,7 +80,7 @@ def test_document_form_without_a_limit_uses_s3files():
 
     assert attrs["data-s3f-max-size"] == str(conf.get("S3FILE_MAX_SIZE"))
     # No Wagtail limit, so no Wagtail message: s3file's own names the file.
-    assert "{name}" in json.loads(attrs["data-s3f-messages"])["tooLarge"]
+    assert "{name}" in json.loads(attrs["data-s3f-messages"])["too-large"]
 
 
 def test_forms_without_a_file_field_are_left_alone():
@@ -181,8 +181,8 @@ def test_installing_the_metadata_wrappers_again_changes_nothing():
 
     from wagtail_s3file import metadata
 
-    wrapped = Field.to_python
+    wrapped = Field.check_image_pixel_size
     metadata.install()
 
-    assert Field.to_python is wrapped
+    assert Field.check_image_pixel_size is wrapped
     assert not getattr(wrapped.__wrapped__, "wagtail_s3file", False)  # Wagtail's own below

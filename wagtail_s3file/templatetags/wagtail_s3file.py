@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.forms.utils import flatatt
 
+from wagtail_s3file import compat
 from wagtail_s3file.widgets import DirectFileInput
 
 register = template.Library()
@@ -27,7 +27,7 @@ def s3file_multiple_upload(max_size: int | None = None, documents: bool = False)
         return {"attrs": ""}
     # Bound to the name Wagtail's uploader posts each file under (its view reads that).
     attrs = widget.upload_attrs({}, "files[]")
-    extensions = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) if documents else None
+    extensions = compat.wagtail_setting("WAGTAILDOCS_EXTENSIONS") if documents else None
     if extensions:
         # Wagtail's documents page does not check extensions before uploading; the
         # message is Django's, which the document model raises for the same file.

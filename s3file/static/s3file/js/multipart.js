@@ -12,91 +12,86 @@ const SIGN_BATCH = 20;
 // Parts are hashed in workers, as many as the machine has cores (MD5 in JavaScript runs at
 // some 60-300 MiB/s a core), so hashing neither blocks the page nor paces the upload.
 const MAX_WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
-const idle = []; // workers waiting for a part
-const queue = []; // {blob, resolve} waiting for a worker
-let started = 0;
+const workers = []; // {worker, jobs: Map(id -> {blob, resolve})}
+let lastId = 0;
 let refused = false; // workers not allowed (a CSP, say): hash on the page instead
 
-function hashHere({ blob, resolve }) {
-  resolve(blob.arrayBuffer().then(md5));
-}
+const hashHere = (blob) => blob.arrayBuffer().then(md5);
 
-function startWorker() {
-  let worker;
-  try {
-    worker = new Worker(new URL("./md5-worker.js", import.meta.url), { type: "module" });
-  } catch {
-    return null;
-  }
-  started += 1;
-  worker.addEventListener("message", ({ data }) => {
-    worker.job.resolve(data);
-    worker.job = null;
-    idle.push(worker);
-    dispatch();
+function spawn() {
+  const worker = new Worker(new URL("./md5-worker.js", import.meta.url), { type: "module" });
+  const slot = { worker, jobs: new Map() };
+  worker.addEventListener("message", ({ data: { id, digest } }) => {
+    slot.jobs.get(id).resolve(digest);
+    slot.jobs.delete(id);
   });
   worker.addEventListener("error", () => {
     refused = true;
-    if (worker.job) hashHere(worker.job);
-    queue.splice(0).forEach(hashHere);
+    workers.splice(workers.indexOf(slot), 1);
+    for (const { blob, resolve } of slot.jobs.values()) resolve(hashHere(blob));
   });
-  return worker;
-}
-
-function dispatch() {
-  while (queue.length && (idle.length || started < MAX_WORKERS)) {
-    const worker = idle.pop() ?? startWorker();
-    if (!worker) {
-      refused = true;
-      queue.splice(0).forEach(hashHere);
-      return;
-    }
-    worker.job = queue.shift();
-    worker.postMessage(worker.job.blob);
-  }
+  workers.push(slot);
+  return slot;
 }
 
 /** The part's Content-MD5 (base64), computed in a worker when the page allows one. */
 function partMd5(blob) {
+  let slot = refused ? null : workers.find((candidate) => !candidate.jobs.size);
+  try {
+    slot ??= refused ? null : workers.length < MAX_WORKERS ? spawn()
+      : workers.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+  } catch {
+    refused = true; // no Worker at all
+  }
+  if (!slot) return hashHere(blob);
   return new Promise((resolve) => {
-    if (refused) return hashHere({ blob, resolve });
-    queue.push({ blob, resolve });
-    dispatch();
+    const id = ++lastId;
+    slot.jobs.set(id, { blob, resolve });
+    slot.worker.postMessage({ id, blob });
   });
 }
 
 const TRANSIENT = new Set(["BadDigest", "RequestTimeout", "SlowDown", "InternalError"]);
 
-const remembered = {
-  get: (key) => {
-    try {
-      return JSON.parse(localStorage.getItem(key));
-    } catch {
-      return null;
-    }
-  },
-  set: (key, value) => {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-    } catch {} // private browsing: no resume after a reload, nothing worse
-  },
-  delete: (key) => {
-    try {
-      localStorage.removeItem(key);
-    } catch {}
-  },
-};
+/** An unfinished upload from localStorage, or null (private browsing: no resume). */
+function recall(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key));
+  } catch {
+    return null;
+  }
+}
+
+/** Keep `value` for `key` in localStorage; undefined forgets it. */
+function remember(key, value) {
+  try {
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {} // private browsing: no resume after a reload, nothing worse
+}
+
+/** Milliseconds before retry `attempt` (1, 2, ...): doubling from 0.5 s up to 30 s, jittered. */
+export function backoff(attempt, random = Math.random()) {
+  return Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + random / 2);
+}
+
+/** The bytes of part `n` (from 1) of a file of `size` bytes in parts of `partSize`. */
+export function partLength(n, size, partSize) {
+  return Math.max(0, Math.min(partSize, size - (n - 1) * partSize));
+}
+
+/** The part numbers still to send: those S3 does not hold whole (`sizes`: number -> bytes). */
+export function partsToSend(size, partSize, parts, sizes) {
+  return Array.from({ length: parts }, (_, i) => i + 1)
+    .filter((n) => sizes.get(n) !== partLength(n, size, partSize));
+}
 
 async function call(url, body, signal) {
   let response;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-      signal,
-    });
+    const headers = { "Content-Type": "application/json" };
+    const options = { method: "POST", headers, credentials: "same-origin", signal };
+    response = await fetch(url, { ...options, body: JSON.stringify(body) });
   } catch {
     throw new UploadError(signal?.aborted ? "aborted" : "network", "");
   }
@@ -125,7 +120,7 @@ export async function uploadMultipart({
   const memory = ["s3file", location.pathname, input.name, file.name, file.size,
     file.lastModified].join(":");
   const sizes = new Map(); // part number -> bytes in S3, or sent so far
-  let upload = remembered.get(memory);
+  let upload = recall(memory);
   if (upload) {
     try {
       const { parts } = await api("list", { upload: upload.handle });
@@ -140,17 +135,12 @@ export async function uploadMultipart({
     const created = await api("create", { token, key, size: file.size, contentType });
     upload = { handle: created.upload, key, token, partSize: created.partSize,
       parts: created.parts };
-    remembered.set(memory, upload);
+    remember(memory, upload);
   }
   const { partSize, parts, handle } = upload;
-  const length = (n) => Math.min(partSize, file.size - (n - 1) * partSize);
-  const todo = [];
-  for (let n = 1; n <= parts; n++) {
-    if (sizes.get(n) !== length(n)) {
-      sizes.delete(n);
-      todo.push(n);
-    }
-  }
+  const length = (n) => partLength(n, file.size, partSize);
+  const todo = partsToSend(file.size, partSize, parts, sizes);
+  for (const n of todo) sizes.delete(n);
   const report = () => onProgress([...sizes.values()].reduce((a, b) => a + b, 0));
   report();
 
@@ -194,7 +184,7 @@ export async function uploadMultipart({
           report();
           if (!transient(error) || attempt > config.retries) throw error;
           urls.delete(n); // sign afresh: the URL may be what failed
-          const delay = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+          const delay = backoff(attempt);
           onRetry({ part: n, attempt, delay, reason: error.message || `HTTP ${error.status}` });
           await sleep(delay, signal);
         }
@@ -204,11 +194,11 @@ export async function uploadMultipart({
   } catch (error) {
     if (error.code === "aborted") {
       // Cancelled: free the parts in S3 (the pool has settled, no part is in flight).
-      remembered.delete(memory);
+      remember(memory);
       await api("abort", { upload: handle }, null).catch(() => {});
     }
     throw error;
   }
-  remembered.delete(memory);
+  remember(memory);
   return { key: upload.key, token: upload.token };
 }

@@ -16,8 +16,13 @@ export class UploadError extends Error {
 /** Without a byte of progress for this long, a transfer counts as a network failure. */
 export const STALL_MS = 120_000;
 
-/** Send `body`; resolve to the finished XHR whatever its status, reject without an answer. */
-export function send(method, url, body, { signal, headers = {}, onProgress = () => {} } = {}) {
+/**
+ * Send `body`; resolve to the finished XHR whatever its status, reject without an answer.
+ * `onProgress(loaded, total)` gets the request body's bytes; `stall` 0 waits forever.
+ */
+export function send(
+  method, url, body, { signal, headers = {}, onProgress = () => {}, stall = STALL_MS } = {},
+) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new UploadError("aborted", ""));
     const xhr = new XMLHttpRequest();
@@ -25,16 +30,17 @@ export function send(method, url, body, { signal, headers = {}, onProgress = () 
     let timer;
     const watch = () => {
       clearTimeout(timer);
+      if (!stall) return;
       timer = setTimeout(() => {
         stalled = true;
         xhr.abort();
-      }, STALL_MS);
+      }, stall);
     };
     xhr.open(method, url);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener("progress", (event) => {
       watch();
-      onProgress(event.loaded);
+      onProgress(event.loaded, event.total);
     });
     xhr.addEventListener("progress", watch);
     xhr.addEventListener("loadend", () => clearTimeout(timer));
@@ -75,16 +81,10 @@ export async function pool(items, limit, worker) {
   if (failures.length) throw Object.assign(failures[0], { all: failures });
 }
 
+/** Wait `ms`; an abort of `signal` rejects at once (the timer's resolve then does nothing). */
 export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(new UploadError("aborted", ""));
-      },
-      { once: true },
-    );
+    setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => reject(new UploadError("aborted", "")), { once: true });
   });
 }

@@ -3,7 +3,11 @@
  * (<input type="file" data-s3f-url>) straight to S3, then submit the form with the S3 keys
  * in place of the bytes. Listeners sit on the window, so inputs added later work too.
  *
+ * This is the only module with side effects; Django loads it under its one static URL (the
+ * inputs' media and the Wagtail hook ask for the same), and nothing imports it.
+ *
  * Events (CustomEvent, bubbling; see the README for every `detail`):
+ *   s3file:select     on the input  files were chosen and checked (before their s3file:error)
  *   s3file:start      on the form   uploads begin
  *   s3file:file-start on the input  one file's upload begins
  *   s3file:progress   on the input  bytes sent, for the file and the whole form
@@ -12,60 +16,27 @@
  *   s3file:error      on the input  an upload failed or a file was refused; cancelable
  *   s3file:done       on the form   all files are in S3, the form is about to be submitted
  *   s3file:cancelled  on the form   uploads were stopped by an `s3file:cancel` event
+ *   progress          on the form and the input, not bubbling: django-s3file 7.x's event
  * Dispatch `s3file:cancel` on a form (or inside it) to stop its uploads.
  */
-import { uploadMultipart } from "./multipart.js";
-import { UploadError, pool, s3Error, send } from "./request.js";
-
-export { UploadError };
+import { Progress, emit, legacyProgress } from "./events.js";
+import { pool } from "./request.js";
+import { UploadError, checkFile, uploadFile } from "./upload.js";
 
 const INPUT = "input[type=file][data-s3f-url]";
-const CODES = new Set(["too-large", "type", "network", "expired", "aborted"]);
 let uploaded = new WeakMap(); // input -> {files, keys, tokens}: see state()
 const running = new WeakMap(); // form -> AbortController of its uploads in flight
 const resubmitting = new WeakSet(); // forms inside our own requestSubmit()
 
-function emit(target, type, detail, cancelable = false) {
-  return target.dispatchEvent(
-    new CustomEvent(`s3file:${type}`, { bubbles: true, cancelable, detail }),
-  );
-}
-
-/** An UploadError with the sentence the server translated for `code`. */
-function failure(input, code, name, reason = "", status = 0) {
-  code = CODES.has(code) ? code : "refused";
-  const texts = JSON.parse(input.dataset.s3fMessages || "{}");
-  const text = texts[{ "too-large": "tooLarge", aborted: "network" }[code] || code];
-  // Functions, so that "$&" in a file name stays as it is.
-  const message = (text || texts.refused || "{name}: {reason}")
-    .replaceAll("{name}", () => name)
-    .replaceAll("{reason}", () => reason);
-  return new UploadError(code, message, status);
-}
-
-/** The file's problem the browser can see before uploading, as an UploadError, or null. */
-export function checkFile(input, file) {
-  if (file.size > Number(input.dataset.s3fMaxSize || Infinity)) {
-    return failure(input, "too-large", file.name);
-  }
-  const accept = input.accept.toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
-  const name = file.name.toLowerCase();
-  const type = file.type.toLowerCase();
-  const ok =
-    !accept.length ||
-    accept.some((item) =>
-      item.startsWith(".")
-        ? name.endsWith(item)
-        : item === "*" || item === "*/*" || type === item ||
-          (item.endsWith("/*") && type.startsWith(item.slice(0, -1))),
-    );
-  return ok ? null : failure(input, "type", file.name);
+/** The files of `jobs` ({input, file}) the browser refuses before uploading, as UploadErrors. */
+function refusals(jobs) {
+  return jobs.map(({ input, file }) => Object.assign(checkFile(input, file) ?? {}, { input, file }))
+    .filter((error) => error instanceof UploadError);
 }
 
 function showError(input, error) {
-  const detail = { file: error.file, code: error.code, reason: error.message,
-    status: error.status };
-  if (!emit(input, "error", detail, true)) return; // the page shows it its own way
+  const { file, code, message: reason, status } = error;
+  if (!emit(input, "error", { file, code, reason, status }, true)) return; // shown its own way
   const list = document.createElement("ul");
   list.className = "errorlist s3file-errors";
   list.setAttribute("role", "alert");
@@ -78,76 +49,6 @@ function clearErrors(input) {
   input.setCustomValidity("");
   const next = input.nextElementSibling;
   if (next?.matches("[data-s3f-errors]")) next.remove();
-}
-
-/** Names S3 and the middleware accept as they are: no path, no control characters. */
-function safeName(name) {
-  return name.replace(/[\x00-\x1f\x7f\\/]/g, "_").replace(/^\.{1,2}$/, "_") || "file";
-}
-
-async function sha1(file) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", await file.arrayBuffer()));
-  return btoa(String.fromCharCode(...digest));
-}
-
-/**
- * The Content-Type to store: the server's type for an extension the input accepts (browsers
- * disagree on some, e.g. .csv), else the browser's.
- */
-export function contentType(input, file) {
-  const types = JSON.parse(input.dataset.s3fTypes || "{}");
-  const name = file.name.toLowerCase();
-  const extension = Object.keys(types).find((ext) => name.endsWith(ext));
-  return types[extension] || file.type || "application/octet-stream";
-}
-
-/** POST `file` to S3 under `key` with the input's presigned policy. */
-async function postFile(input, file, key, signal, onProgress) {
-  const body = new FormData();
-  const fields = JSON.parse(input.dataset.s3fFields);
-  for (const [name, value] of Object.entries({ ...fields, key })) body.append(name, value);
-  body.append("Content-Type", contentType(input, file));
-  if (file.size <= Number(input.dataset.s3fChecksum) && globalThis.crypto?.subtle) {
-    body.append("x-amz-checksum-sha1", await sha1(file)); // S3 refuses a corrupted body
-  }
-  body.append("file", file);
-  const xhr = await send("POST", input.dataset.s3fUrl, body, { signal, onProgress });
-  if (xhr.status >= 200 && xhr.status < 300) return;
-  const { code, text } = s3Error(xhr);
-  const expired = code === "AccessDenied" && /expired/i.test(text);
-  const kind = code === "EntityTooLarge" ? "too-large" : expired ? "expired" : "refused";
-  throw new UploadError(kind, text, xhr.status);
-}
-
-/** A subfolder of its own for each file: inputs cloned from one rendered input (admin
- * "Add another" rows) share a folder, and two files may share a name. */
-function subfolder() {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/**
- * Upload one file of `input` as `<folder>/<random>/<name>`: one presigned POST, or in parts
- * above the multipart threshold. Resolve to {key, token}; reject with a UploadError whose
- * message is for the user. (`index` is the file's place in the input's selection.)
- */
-export async function uploadFile(input, file, index, signal, onProgress, onRetry = () => {}) {
-  const fields = JSON.parse(input.dataset.s3fFields);
-  const key = fields.key.replace("${filename}", `${subfolder()}/${safeName(file.name)}`);
-  const threshold = JSON.parse(input.dataset.s3fMultipart || "{}").threshold;
-  try {
-    if (threshold && file.size > threshold) {
-      const type = contentType(input, file);
-      return await uploadMultipart({
-        input, file, key, contentType: type, signal, onProgress, onRetry,
-      });
-    }
-    await postFile(input, file, key, signal, onProgress);
-    return { key, token: input.dataset.s3fSignature };
-  } catch (error) {
-    if (!(error instanceof UploadError)) throw error;
-    throw failure(input, error.code, file.name, error.message, error.status);
-  }
 }
 
 /** The input's selection and what of it is in S3 already (keys stay sparse until all are). */
@@ -171,47 +72,36 @@ async function uploadAll(form, inputs, submitter) {
       .map((file, index) => ({ input, file, index }))
       .filter(({ index }) => state(input).keys[index] === undefined),
   );
-  const total = jobs.reduce((sum, job) => sum + job.file.size, 0);
-  const sent = new Map();
+  const progress = new Progress(jobs);
   let failed = null;
   try {
     // Let the submit event finish first: while it is being dispatched the browser ignores
     // requestSubmit(), and with nothing left to upload we would get there before it ends.
     await new Promise((resolve) => setTimeout(resolve));
-    const refused = jobs
-      .map(({ input, file }) => Object.assign(checkFile(input, file) ?? {}, { input, file }))
-      .filter((error) => error instanceof UploadError);
+    const refused = refusals(jobs);
     if (refused.length) throw Object.assign(refused[0], { all: refused });
     emit(form, "start", {
       files: jobs.map((job) => job.file),
       uploads: jobs.map(({ input, file }) => ({ input, file })),
-      total,
+      total: progress.sum().total,
       submitter,
     });
     await pool(jobs, Number(inputs[0].dataset.s3fConcurrency) || 4, async (job) => {
       const { input, file, index } = job;
-      const progress = (bytes) => {
-        sent.set(job, Math.min(bytes, file.size));
-        const loaded = [...sent.values()].reduce((a, b) => a + b, 0);
-        emit(input, "progress", {
-          file, fileLoaded: sent.get(job), fileTotal: file.size,
-          loaded, total, fraction: total ? loaded / total : 1,
-        });
+      const onProgress = (bytes) => {
+        const detail = progress.update(job, bytes);
+        emit(input, "progress", detail);
+        legacyProgress(form, input, detail, progress.sum((other) => other.input === input));
       };
       const retry = (detail) => emit(input, "retry", { file, ...detail });
       const selection = state(input);
       emit(input, "file-start", { file, index });
-      try {
-        const { key, token } = await uploadFile(
-          input, file, index, controller.signal, progress, retry,
-        );
-        selection.keys[index] = key; // the selection it was chosen in, even if replaced since
-        selection.tokens.add(token);
-        progress(file.size);
-        emit(input, "file-done", { file, key });
-      } catch (error) {
-        throw Object.assign(error, { input, file });
-      }
+      const { key, token } = await uploadFile(input, file, controller.signal, onProgress, retry)
+        .catch((error) => Promise.reject(Object.assign(error, { input, file })));
+      selection.keys[index] = key; // the selection it was chosen in, even if replaced since
+      selection.tokens.add(token);
+      onProgress(file.size);
+      emit(input, "file-done", { file, key });
     });
   } catch (error) {
     failed = error;
@@ -289,9 +179,8 @@ function onSubmit(event) {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || resubmitting.has(form)) return;
   restore(form);
-  const inputs = [...form.elements].filter(
-    (element) => element.matches(INPUT) && !element.disabled && element.files.length,
-  );
+  const inputs = [...form.elements]
+    .filter((element) => element.matches(INPUT) && !element.disabled && element.files.length);
   if (!inputs.length && !running.has(form)) return;
   // Other submit handlers (AJAX forms, modals) must only see the submit that carries keys.
   event.preventDefault();
@@ -306,14 +195,12 @@ function onChange(event) {
   running.get(input.form)?.abort(); // the uploads in flight are of the old selection
   uploaded.delete(input);
   clearErrors(input);
-  for (const file of input.files) {
-    const error = checkFile(input, file);
-    if (error) {
-      input.setCustomValidity(error.message);
-      showError(input, Object.assign(error, { file }));
-      break;
-    }
-  }
+  const files = [...input.files];
+  const [error] = refusals(files.map((file) => ({ input, file })));
+  if (error) input.setCustomValidity(error.message);
+  // Integrations clear what they showed for the last choice here: before the new error.
+  emit(input, "select", { files, valid: !error });
+  if (error) showError(input, error);
 }
 
 function onCancel(event) {
@@ -321,17 +208,12 @@ function onCancel(event) {
   running.get(form)?.abort();
 }
 
-// The same script under a second URL (a cache-busting query, say) must not listen twice.
-const LISTENING = Symbol.for("s3file.listening");
-if (!window[LISTENING]) {
-  window[LISTENING] = true;
-  window.addEventListener("submit", onSubmit, true);
-  window.addEventListener("change", onChange, true);
-  window.addEventListener("s3file:cancel", onCancel, true);
-  // A page restored from the back/forward cache may hold keys whose objects were moved since.
-  window.addEventListener("pageshow", (event) => {
-    if (!event.persisted) return;
-    uploaded = new WeakMap();
-    for (const form of document.forms) restore(form);
-  });
-}
+window.addEventListener("submit", onSubmit, true);
+window.addEventListener("change", onChange, true);
+window.addEventListener("s3file:cancel", onCancel, true);
+// A page restored from the back/forward cache may hold keys whose objects were moved since.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  uploaded = new WeakMap();
+  for (const form of document.forms) restore(form);
+});

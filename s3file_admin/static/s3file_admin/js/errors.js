@@ -3,26 +3,20 @@
  * field's errors (a `ul.errorlist`, the row marked `.errors`), with a way out: "Retry" after
  * a network or server failure, "Reload the page" once the form's upload policy expired.
  */
-import { ADMIN_INPUT, texts } from "./shared.js";
+import { describe } from "../../s3file/js/events.js";
+import { ADMIN_INPUT, place, texts } from "./shared.js";
 
 const lists = new WeakMap(); // input -> its error list
-const submitters = new WeakMap(); // form -> the submit button last clicked, for "Retry"
+const submitters = new WeakMap(); // form -> the button that submitted its last upload
 
 /** The element the admin marks `.errors` for this input's field, or null. */
 function errorsHolder(input) {
+  const widget = input.closest(".s3file-widget"); // a `.group`: its theme's error style
+  if (widget) return widget;
   if (input.closest("td")) return null; // tabular inlines: the list before the input is all
   const box = input.closest(".flex-container");
   if (box?.classList.contains("fieldBox")) return box; // one of several fields on a line
   return box?.closest(".form-row") ?? null;
-}
-
-/** Put `list` where the admin renders the field's own errors. */
-function place(input, list) {
-  const cell = input.closest("td");
-  const box = input.closest(".flex-container");
-  if (cell) cell.prepend(list);
-  else if (box) box.before(list);
-  else (input.closest("p.file-upload") ?? input).after(list);
 }
 
 function clear(input) {
@@ -32,10 +26,7 @@ function clear(input) {
   list.remove();
   if (list.dataset.marked) errorsHolder(input)?.classList.remove("errors");
   input.removeAttribute("aria-invalid");
-  const described = (input.getAttribute("aria-describedby") || "")
-    .split(" ").filter((id) => id && id !== list.id);
-  if (described.length) input.setAttribute("aria-describedby", described.join(" "));
-  else input.removeAttribute("aria-describedby");
+  describe(input, list.id, false);
 }
 
 function button(text, onClick) {
@@ -77,39 +68,28 @@ function onError(event) {
   const action = remedy(input, event.detail, texts(input));
   if (action) item.append(" ", action);
   list.append(item);
-  place(input, list);
+  place(input, list, true);
   const holder = errorsHolder(input);
   if (holder && !holder.classList.contains("errors")) {
     holder.classList.add("errors");
     list.dataset.marked = "true";
   }
   input.setAttribute("aria-invalid", "true");
-  const described = input.getAttribute("aria-describedby");
-  input.setAttribute("aria-describedby", described ? `${described} ${list.id}` : list.id);
+  describe(input, list.id);
   lists.set(input, list);
 }
 
-function onChange(event) {
-  const input = event.target;
-  // The core checked the new file first (its listener captures on the window): an error it
-  // found has just replaced the list, so only a file it accepted clears it.
-  if (input.matches?.(ADMIN_INPUT) && !input.validity.customError) clear(input);
+function onSelect(event) {
+  // Dispatched before the core's s3file:error for the new files, if any.
+  if (event.target.matches?.(ADMIN_INPUT)) clear(event.target);
 }
 
 function onStart(event) {
   if (!(event.target instanceof HTMLFormElement)) return;
+  submitters.set(event.target, event.detail.submitter);
   for (const input of event.target.querySelectorAll(ADMIN_INPUT)) clear(input);
 }
 
-function onClick(event) {
-  const submitter = event.target.closest?.("button, input[type=submit], input[type=image]");
-  if (submitter?.type === "submit" || submitter?.type === "image") {
-    if (submitter.form) submitters.set(submitter.form, submitter);
-  }
-}
-
 document.addEventListener("s3file:error", onError);
+document.addEventListener("s3file:select", onSelect);
 document.addEventListener("s3file:start", onStart);
-document.addEventListener("change", onChange);
-// Capturing: a click the page stops still tells which button submits.
-document.addEventListener("click", onClick, true);

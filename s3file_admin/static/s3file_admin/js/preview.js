@@ -3,7 +3,7 @@ import { ADMIN_INPUT, fill, panel, texts } from "./shared.js";
 
 const previews = new WeakMap(); // input -> its <img>
 
-function onChange(event) {
+function onSelect(event) {
   const input = event.target;
   if (!input.matches?.(ADMIN_INPUT) || !input.accept.includes("image")) return;
   const old = previews.get(input);
@@ -12,9 +12,9 @@ function onChange(event) {
     old.remove();
     previews.delete(input);
   }
-  const file = input.files[0];
+  const [file] = event.detail.files;
   // A file the core refused (too large, not an image) gets its error, not a preview.
-  if (!file?.type.startsWith("image/") || input.validity.customError) return;
+  if (!file?.type.startsWith("image/") || !event.detail.valid) return;
   const image = Object.assign(new Image(), {
     className: "s3file-preview",
     alt: fill(texts(input).preview, { name: file.name }),
@@ -24,4 +24,4 @@ function onChange(event) {
   previews.set(input, image);
 }
 
-document.addEventListener("change", onChange);
+document.addEventListener("s3file:select", onSelect);

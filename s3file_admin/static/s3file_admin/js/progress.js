@@ -4,6 +4,7 @@
  * files upload, a note on a file whose part is being sent again, and a button to cancel.
  * Built from the core's s3file:* events.
  */
+import { fraction } from "../../s3file/js/events.js";
 import { ADMIN_INPUT, fill, panel, percent, size, texts } from "./shared.js";
 
 const statuses = new WeakMap(); // form -> its status element
@@ -52,7 +53,7 @@ function show(form, state) {
 }
 
 function figures(strings, loaded, total) {
-  return `${percent(total ? loaded / total : 1)} · ${fill(strings.ofTotal, {
+  return `${percent(fraction(loaded, total))} · ${fill(strings.ofTotal, {
     loaded: size(loaded, strings), total: size(total, strings),
   })}`;
 }
@@ -206,13 +207,10 @@ function onDone(event) {
   uploads.delete(form);
   show(form, "saving");
   announce(form, texts(form).saving);
-  // The core submits the form right after this event, as the clicked button would: that
-  // button must be enabled then, or its name (_continue, _addanother) would not be sent.
-  unlock(form);
-  setTimeout(() => lock(form), 0);
+  // The buttons stay disabled: the core enables the one that submitted for its submit.
 }
 
-function onChange(event) {
+function onSelect(event) {
   // Prepare the live region as soon as a file is chosen; see status().
   if (event.target.matches?.(ADMIN_INPUT) && event.target.form) status(event.target.form);
 }
@@ -225,7 +223,7 @@ document.addEventListener("s3file:file-done", onFileDone);
 document.addEventListener("s3file:error", onError);
 document.addEventListener("s3file:cancelled", onCancelled);
 document.addEventListener("s3file:done", onDone);
-document.addEventListener("change", onChange);
+document.addEventListener("s3file:select", onSelect);
 // Back to a page kept in the back/forward cache: it is no longer saving.
 window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;

@@ -1,7 +1,11 @@
 /**
  * What the s3file_admin scripts share: their translated strings (the `data-s3f-admin`
- * attribute the widget renders), the panel under each input, number and size formats.
+ * attribute the widget renders), where things go around an input, number and size formats.
+ * Placeholders, progress figures and aria-describedby are the core's (s3file/js/events.js).
  */
+import { fill } from "../../s3file/js/events.js";
+
+export { fill };
 
 /** A direct-upload input rendered by S3AdminFileWidget. */
 export const ADMIN_INPUT = "input[type=file][data-s3f-url][data-s3f-admin]";
@@ -12,11 +16,6 @@ export function texts(element) {
     ? element
     : element.querySelector?.("[data-s3f-admin]");
   return JSON.parse(source?.dataset.s3fAdmin || "{}");
-}
-
-/** Replace `{name}` placeholders of `text` with `values`. */
-export function fill(text = "", values = {}) {
-  return text.replace(/\{(\w+)\}/g, (match, name) => (name in values ? values[name] : match));
 }
 
 function language() {
@@ -52,22 +51,29 @@ function sizeText(bytes, strings) {
   return (strings[units[unit]] || `%s ${units[unit]}`).replace("%s", number);
 }
 
+/**
+ * Put `element` where the admin shows things about `input`'s field: `before` it (its errors,
+ * as the admin renders a field's own), or after it, below the label and input of an aligned
+ * fieldset (where the admin puts help texts); inside the cell of a tabular inline.
+ */
+export function place(input, element, before = false) {
+  const widget = input.closest(".s3file-widget"); // a theme's widget (s3file_admin.unfold)
+  const cell = input.closest("td");
+  const box = input.closest(".flex-container");
+  if (widget) widget.after(element);
+  else if (cell) cell[before ? "prepend" : "append"](element);
+  else if (box) box[before ? "before" : "after"](element);
+  else (input.closest("p.file-upload") ?? input).after(element);
+}
+
 const panels = new WeakMap(); // input -> its panel
 
-/**
- * The element under `input` that holds its preview and progress: below the label and
- * input of an aligned fieldset (where the admin puts help texts), inside a tabular cell.
- */
+/** The element under `input` that holds its preview and progress. */
 export function panel(input) {
   let element = panels.get(input);
   if (element?.isConnected) return element;
-  element = document.createElement("div");
-  element.className = "s3file-admin";
-  const cell = input.closest("td");
-  const box = input.closest(".flex-container");
-  if (cell) cell.append(element);
-  else if (box) box.after(element);
-  else (input.closest("p.file-upload") ?? input).after(element);
+  element = Object.assign(document.createElement("div"), { className: "s3file-admin" });
+  place(input, element);
   panels.set(input, element);
   return element;
 }

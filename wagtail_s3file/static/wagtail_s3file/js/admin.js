@@ -5,6 +5,7 @@
  * field's error, and gives the form's "Uploading…" button back when the upload stops.
  * Listeners sit on the window, so forms loaded later (chooser modals) work too.
  */
+import { describe, fraction } from "../../s3file/js/events.js";
 
 const INPUT = "input[type=file][data-s3f-url]";
 const bars = new WeakMap(); // input -> its progress bar
@@ -25,8 +26,8 @@ function bar(input) {
   return element;
 }
 
-function show(input, fraction) {
-  const percent = Math.floor(fraction * 100);
+function show(input, value) {
+  const percent = Math.floor(value * 100);
   const element = bar(input);
   element.setAttribute("aria-valuenow", String(percent));
   const inner = element.firstElementChild;
@@ -44,7 +45,10 @@ function fieldErrors(input) {
 function clearError(input) {
   const found = fieldErrors(input);
   if (!found) return;
-  found.errors.querySelectorAll("[data-s3f-error]").forEach((element) => element.remove());
+  for (const element of found.errors.querySelectorAll("[data-s3f-error]")) {
+    describe(input, element.id, false);
+    element.remove();
+  }
   if (!found.errors.querySelector(".error-message")) {
     found.field.classList.remove("w-field--error");
     input.removeAttribute("aria-invalid");
@@ -69,31 +73,28 @@ function showError(event) {
   message.dataset.s3fError = "";
   message.setAttribute("role", "alert");
   found.errors.append(message);
-  const described = new Set((input.getAttribute("aria-describedby") || "").split(" "));
-  described.add(message.id);
-  input.setAttribute("aria-describedby", [...described].filter(Boolean).join(" "));
+  describe(input, message.id);
 }
 
-/** Give back the "Uploading…" buttons (w-progress) of a form whose upload stopped. */
+/**
+ * Give back the "Uploading…" buttons of a form whose upload stopped, through the public
+ * `deactivate()` action of Wagtail's ProgressController (`w-progress`).
+ */
 function stopProgressButtons(form) {
-  const attribute = "data-w-progress-loading-value";
-  // After the button's own timer: a refusal before uploading comes in the click's task.
+  const app = window.wagtail?.app;
+  // After the task in which the click's activate() schedules the "Uploading…" state.
   setTimeout(() => {
-    form?.querySelectorAll(`[${attribute}~="true"]`).forEach((button) => {
-      button.removeAttribute(attribute);
-    });
+    for (const button of form?.querySelectorAll("[data-controller~='w-progress']") ?? []) {
+      app?.getControllerForElementAndIdentifier(button, "w-progress")?.deactivate();
+    }
   });
 }
 
 /** Only inputs s3file.js uploads from: the multiple upload pages show progress their own way. */
-function on(type, listener, options) {
-  window.addEventListener(
-    type,
-    (event) => {
-      if (event.target.matches?.(INPUT)) listener(event);
-    },
-    options,
-  );
+function on(type, listener) {
+  window.addEventListener(type, (event) => {
+    if (event.target.matches?.(INPUT)) listener(event);
+  });
 }
 
 on("s3file:file-start", (event) => {
@@ -101,18 +102,12 @@ on("s3file:file-start", (event) => {
   show(event.target, 0);
 });
 on("s3file:progress", (event) => {
-  const { fileLoaded, fileTotal } = event.detail;
-  show(event.target, fileTotal ? fileLoaded / fileTotal : 1);
+  show(event.target, fraction(event.detail.fileLoaded, event.detail.fileTotal));
 });
 on("s3file:error", showError);
 window.addEventListener("s3file:cancelled", (event) => stopProgressButtons(event.target));
-// A new choice clears the last one's bar and error. "input" comes before "change", on which
-// the core checks the new files (and may report an error that must stay).
-on(
-  "input",
-  (event) => {
-    bars.get(event.target)?.remove();
-    clearError(event.target);
-  },
-  true,
-);
+// A new choice clears the last one's bar and error (before the core's error for it, if any).
+on("s3file:select", (event) => {
+  bars.get(event.target)?.remove();
+  clearError(event.target);
+});

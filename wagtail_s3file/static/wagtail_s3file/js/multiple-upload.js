@@ -9,20 +9,20 @@
  * validation before, the edit form, the duplicate warning and errors after are Wagtail's.
  *
  * The upload policy comes from <template id="wagtail-s3file-upload">, rendered by
- * {% s3file_multiple_upload %}; without it the page uploads as Wagtail does.
+ * {% s3file_multiple_upload %}; without it the page uploads as Wagtail does. With it but
+ * without the jQuery plugin (a Wagtail that dropped it), the page says so and uploads nothing:
+ * never through Django behind the user's back.
  * Events on #fileupload, as the core's: s3file:file-start, s3file:progress, s3file:file-done,
  * s3file:error.
  */
-import { uploadFile } from "../../s3file/js/s3file.js";
+import { Progress, emit, fill } from "../../s3file/js/events.js";
+import { send } from "../../s3file/js/request.js";
+import { uploadFile } from "../../s3file/js/upload.js";
 
 const OPTION = "s3fileUpload"; // jQuery File Upload option marking its requests as ours
-const policy = document.getElementById("wagtail-s3file-upload")?.content.querySelector("input");
+const template = document.getElementById("wagtail-s3file-upload");
+const policy = template?.content.querySelector("input");
 let uploads = 0; // a running number: the `index` of the file-start events
-
-function emit(type, detail) {
-  const target = document.getElementById("fileupload") ?? document;
-  target.dispatchEvent(new CustomEvent(`s3file:${type}`, { bubbles: true, detail }));
-}
 
 function escapeHtml(text) {
   const element = document.createElement("span");
@@ -44,28 +44,24 @@ function extensionProblem(file) {
   const dot = file.name.lastIndexOf("."); // as Python's Path.suffix, which Django uses
   const extension = dot > 0 ? file.name.slice(dot + 1).toLowerCase() : "";
   if (allowed.includes(extension)) return null;
-  return policy.dataset.s3fExtensionMessage.replaceAll("{extension}", extension);
+  return fill(policy.dataset.s3fExtensionMessage, { extension });
 }
 
-function post(options, headers, body, signal) {
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(options.type, options.url);
-    // What jQuery's own XHR transport would send.
-    const all = { "X-Requested-With": "XMLHttpRequest", ...headers };
-    for (const [name, value] of Object.entries(all)) xhr.setRequestHeader(name, value);
-    xhr.addEventListener("load", () =>
-      resolve([xhr.status, xhr.statusText, { text: xhr.responseText }, xhr.getAllResponseHeaders()]),
-    );
-    xhr.addEventListener("error", () => resolve([0, "error"]));
-    xhr.addEventListener("abort", () => resolve([0, "abort"]));
-    signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(body);
-  });
+/** Post the form, keys in place of files, to Wagtail's view, as jQuery's XHR would. */
+async function post(options, headers, body, signal) {
+  try {
+    const xhr = await send(options.type, options.url, body, {
+      signal, headers: { "X-Requested-With": "XMLHttpRequest", ...headers }, stall: 0,
+    });
+    return [xhr.status, xhr.statusText, { text: xhr.responseText }, xhr.getAllResponseHeaders()];
+  } catch (error) {
+    return [0, error.code === "aborted" ? "abort" : "error"];
+  }
 }
 
 /** Send the request's files to S3, then its fields and their keys to Wagtail. */
-async function send(options, headers, signal) {
+async function transfer(options, headers, signal) {
+  const target = document.getElementById("fileupload") ?? document;
   const body = new FormData();
   const files = [];
   for (const [name, value] of options.data.entries()) {
@@ -73,34 +69,34 @@ async function send(options, headers, signal) {
     else body.append(name, value);
   }
   // jQuery File Upload listens to this XHR's upload progress; it never sends anything.
-  const progress = options.xhr().upload;
-  const total = files.reduce((sum, { file }) => sum + file.size, 0);
-  let sent = 0;
-  for (const { name, file } of files) {
+  const xhrUpload = options.xhr().upload;
+  const progress = new Progress(files);
+  for (const item of files) {
+    const { name, file } = item;
     const problem = extensionProblem(file);
     if (problem) return refusal(problem);
-    const index = uploads++;
-    emit("file-start", { file, index });
-    const onProgress = (loaded) => {
-      const fraction = total ? (sent + loaded) / total : 1;
-      progress.dispatchEvent(
-        new ProgressEvent("progress", { lengthComputable: true, loaded: sent + loaded, total }),
+    emit(target, "file-start", { file, index: uploads++ });
+    // The file's bytes only, capped at its size: S3's POST body also holds the policy.
+    const onProgress = (bytes) => {
+      const detail = progress.update(item, bytes);
+      const { loaded, total } = detail;
+      xhrUpload.dispatchEvent(
+        new ProgressEvent("progress", { lengthComputable: true, loaded, total }),
       );
-      emit("progress", {
-        file, fileLoaded: loaded, fileTotal: file.size, loaded: sent + loaded, total, fraction,
-      });
+      emit(target, "progress", detail);
     };
     let key;
     let token; // the signed grant the key lies under (a resumed upload keeps its first page's)
     try {
-      ({ key, token } = await uploadFile(policy, file, index, signal, onProgress));
+      ({ key, token } = await uploadFile(policy, file, signal, onProgress));
     } catch (error) {
       if (error.code === "aborted") return [0, "abort"];
-      emit("error", { file, code: error.code, reason: error.message, status: error.status });
+      const { code, message: reason, status } = error;
+      emit(target, "error", { file, code, reason, status });
       return refusal(error.message);
     }
-    sent += file.size;
-    emit("file-done", { file, key });
+    progress.update(item, file.size);
+    emit(target, "file-done", { file, key });
     if (!body.getAll("s3file").includes(name)) body.append("s3file", name);
     if (!body.getAll(`${name}-s3f-signature`).includes(token)) {
       body.append(`${name}-s3f-signature`, token);
@@ -114,7 +110,7 @@ function transport(options) {
   const controller = new AbortController();
   return {
     send(headers, complete) {
-      send(options, headers, controller.signal).then(
+      transfer(options, headers, controller.signal).then(
         (result) => complete(...result),
         (error) => complete(0, String(error)), // shown as Wagtail's "Server Error" in the row
       );
@@ -125,9 +121,23 @@ function transport(options) {
   };
 }
 
+/** Wagtail's uploader is not there to hook: say so, and let nothing upload through Django. */
+function unavailable() {
+  console.error(
+    "wagtail_s3file: Wagtail's jQuery File Upload plugin ($.fn.fileupload) is missing, " +
+      "so this page cannot upload to S3; its uploads are switched off.",
+  );
+  const input = document.getElementById("fileupload");
+  if (input) input.disabled = true;
+  const message = template.content.querySelector("[role=alert]").cloneNode(true);
+  (input?.closest("form") ?? document.querySelector("main") ?? document.body).prepend(message);
+}
+
 const $ = window.jQuery;
 if (policy && $?.fn?.fileupload) {
   $.ajaxTransport("+*", (options) => (options[OPTION] ? transport(options) : undefined));
   // Ready handlers run in order: Wagtail's add-multiple.js has set the uploader up by now.
   $(() => $("#fileupload").fileupload("option", OPTION, true));
+} else if (policy) {
+  unavailable();
 }

@@ -1,0 +1,115 @@
+// The admin's and Wagtail's scripts follow the core's events, not the order of its listeners.
+import { choose, directInput } from "./dom.mjs";
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import "./static.mjs";
+
+await import("../../s3file/static/s3file/js/s3file.js");
+await import("../../s3file_admin/static/s3file_admin/js/errors.js");
+await import("../../wagtail_s3file/static/wagtail_s3file/js/admin.js");
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+function adminInput() {
+  const input = directInput({ name: "photo", maxSize: 5 });
+  input.dataset.s3fAdmin = JSON.stringify({ retry: "Retry" });
+  const row = Object.assign(document.createElement("div"), { className: "form-row" });
+  const box = Object.assign(document.createElement("div"), { className: "flex-container" });
+  input.form.append(row);
+  row.append(box);
+  box.append(input);
+  return { input, row };
+}
+
+describe("admin errors", () => {
+  test("a refused file's error sits before the field and describes the input", () => {
+    const { input, row } = adminInput();
+    choose(input, [new File(["too long"], "big.png")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    const list = row.querySelector("ul.errorlist");
+    assert.equal(list.textContent, "“big.png” is too large.");
+    assert.equal(list.nextElementSibling, input.closest(".flex-container"));
+    assert.ok(row.classList.contains("errors"));
+    assert.equal(input.getAttribute("aria-describedby"), list.id);
+    assert.equal(input.getAttribute("aria-invalid"), "true");
+  });
+
+  test("choosing an accepted file next clears it (s3file:select)", () => {
+    const { input, row } = adminInput();
+    choose(input, [new File(["too long"], "big.png")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    choose(input, [new File(["ok"], "ok.png")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    assert.equal(row.querySelector("ul.errorlist"), null);
+    assert.ok(!row.classList.contains("errors"));
+    assert.equal(input.hasAttribute("aria-describedby"), false);
+  });
+
+  test("choosing another refused file shows the new error only", () => {
+    const { input, row } = adminInput();
+    choose(input, [new File(["too long"], "big.png")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    choose(input, [new File(["longer still"], "bigger.png")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    const lists = row.querySelectorAll("ul.errorlist");
+    assert.deepEqual([...lists].map((list) => list.textContent), ["“bigger.png” is too large."]);
+  });
+});
+
+describe("Wagtail forms", () => {
+  function wagtailField() {
+    const input = directInput({ name: "file", maxSize: 5 });
+    const form = input.form;
+    const field = document.createElement("div");
+    field.dataset.field = "";
+    const errors = document.createElement("div");
+    errors.dataset.fieldErrors = "";
+    field.append(errors, input);
+    const button = document.createElement("button");
+    button.dataset.controller = "w-progress";
+    form.append(field, button);
+    return { input, field, button };
+  }
+
+  test("a refusal is Wagtail's field error, and the Uploading… button is given back", async () => {
+    const deactivated = [];
+    window.wagtail = {
+      app: {
+        getControllerForElementAndIdentifier: (element, identifier) =>
+          identifier === "w-progress" ? { deactivate: () => deactivated.push(element) } : null,
+      },
+    };
+    const { input, field, button } = wagtailField();
+    choose(input, [new File(["too long"], "big.pdf")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    const message = field.querySelector("[data-field-errors] .error-message");
+    assert.equal(message.textContent, "“big.pdf” is too large.");
+    assert.ok(field.classList.contains("w-field--error"));
+    assert.equal(input.getAttribute("aria-describedby"), message.id);
+    assert.equal(input.form.querySelector("ul.errorlist"), null, "not the core's list too");
+    await tick();
+    assert.deepEqual(deactivated, [button]);
+
+    choose(input, [new File(["ok"], "ok.pdf")]);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    assert.equal(field.querySelector(".error-message"), null);
+    assert.ok(!field.classList.contains("w-field--error"));
+  });
+
+  test("the bar under the input never shows more than 100 %", () => {
+    const { input } = wagtailField();
+    const file = new File(["x".repeat(17)], "a.txt");
+    const detail = { file, fileLoaded: 17, fileTotal: 17, loaded: 17, total: 17, fraction: 1 };
+    input.dispatchEvent(new CustomEvent("s3file:file-start", { bubbles: true, detail: { file } }));
+    for (const fileLoaded of [9, 17, 1973]) {
+      input.dispatchEvent(new CustomEvent("s3file:progress", {
+        bubbles: true, detail: { ...detail, fileLoaded },
+      }));
+    }
+    const bar = input.nextElementSibling;
+    assert.equal(bar.getAttribute("aria-valuenow"), "100");
+    assert.equal(bar.firstElementChild.style.width, "100%");
+  });
+});

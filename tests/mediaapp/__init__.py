@@ -1,0 +1,1 @@
+"""A Wagtail page with a video chooser, installed only where wagtailmedia is."""
