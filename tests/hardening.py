@@ -95,7 +95,10 @@ class _Inputs(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
-        if tag == "input" and values.get("type") == "file" and "name" in values:
+        if tag != "input" or values.get("type") != "file" or "name" not in values:
+            return
+        # Of two inputs of one name (Wagtail's uploader and its policy), the direct one.
+        if values["name"] not in self.inputs or "data-s3f-url" in values:
             self.inputs[values["name"]] = values
 
 
