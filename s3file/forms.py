@@ -48,9 +48,10 @@ class S3FileInputMixin(Widget):
 
     ``install()`` (run by the app's ``ready()``) puts this into ``ClearableFileInput``'s
     bases, so every clearable file input (model forms, the admin, third-party widgets) gains
-    it. Whether an input uploads directly is decided each time it renders: the default storage must be django-storages' S3 backend
-    or ``FileSystemStorage`` (the dev endpoint), and ``direct_upload`` must be true, or left
-    ``None`` while ``S3FILE_REPLACE_WIDGETS`` is true. Otherwise it is a plain file input.
+    it. Whether an input uploads directly is decided each time it renders: the default
+    storage must be django-storages' S3 backend or ``FileSystemStorage`` (the dev endpoint),
+    and ``direct_upload`` must be true, or left ``None`` while ``S3FILE_REPLACE_WIDGETS`` is
+    true. Otherwise it is a plain file input.
     """
 
     #: True: always upload directly; False: never; None: follow ``S3FILE_REPLACE_WIDGETS``.
