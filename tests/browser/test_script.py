@@ -222,23 +222,26 @@ def test_a_second_submit_while_uploading_is_ignored(page, live_server, s3, small
 
 
 def test_inputs_sharing_a_folder_keep_same_named_files_apart(page, live_server, s3, tmp_path):
-    """Admin "Add another" rows are clones of one rendered input: one folder for several."""
+    """Admin "Add another" rows are clones of one rendered input: one folder for several
+    (and one field: a grant is valid only for the field it was rendered for)."""
     page.goto(live_server.url + "/upload/")
     page.evaluate("""() => {
-        const [one, other] = document.querySelectorAll("input[type=file]");
-        other.dataset.s3fFields = one.dataset.s3fFields;
-        other.dataset.s3fSignature = one.dataset.s3fSignature;
+        const others = document.querySelector("input[name=others]");
+        others.after(Object.assign(others.cloneNode(), { id: "clone" }));
     }""")
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "scan.pdf").write_bytes(b"first scan")
     (tmp_path / "b" / "scan.pdf").write_bytes(b"second scan")
+    (tmp_path / "doc.txt").write_bytes(b"the document")
     page.fill("input[name=title]", "T")
-    page.set_input_files("input[name=file]", tmp_path / "a" / "scan.pdf")
-    page.set_input_files("input[name=others]", tmp_path / "b" / "scan.pdf")
+    page.set_input_files("input[name=file]", tmp_path / "doc.txt")
+    page.set_input_files("input[name=others]:not(#clone)", tmp_path / "a" / "scan.pdf")
+    page.set_input_files("#clone", tmp_path / "b" / "scan.pdf")
     page.click("button[value=save]")
     saved = result(page)["saved"]
-    assert sorted(s3.read(name) for name in saved) == [b"first scan", b"second scan"]
+    contents = sorted(s3.read(name) for name in saved)
+    assert contents == [b"first scan", b"second scan", b"the document"]
 
 
 def test_every_input_that_failed_shows_its_error(page, live_server, s3, small, tmp_path):

@@ -130,11 +130,11 @@ def test_repr_costs_no_request(s3, s3_calls):
 def test_limits_are_checked_against_what_s3_holds(s3):
     s3.put(KEY, b"<html>" + b"x" * 100, "text/html")
     upload = S3UploadedFile(storages["default"], KEY)
-    upload.add_limit(10, ["starts-with", "$Content-Type", ""])
+    upload.add_limit(10, "")
     with pytest.raises(ValidationError, match="larger than this field allows"):
         upload.size  # noqa: B018
     other = S3UploadedFile(storages["default"], KEY)
-    other.add_limit(10**6, ["starts-with", "$Content-Type", "image/"])
+    other.add_limit(10**6, "image/*")
     with pytest.raises(ValidationError, match="not of a type this field accepts"):
         other.size  # noqa: B018
 
