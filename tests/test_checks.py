@@ -7,6 +7,8 @@ from django.core.management.base import SystemCheckError
 from s3file.checks import check_dev_endpoint, check_middleware
 
 
+# Django 6.1's `check` runs the database checks (JSONField support) on every connection.
+@pytest.mark.django_db
 def test_deploy_check_refuses_the_dev_endpoint(dev_storage):
     (error,) = check_dev_endpoint()
     assert error.id == "s3file.E001"
@@ -25,6 +27,7 @@ def test_deploy_check_passes_with_s3(settings):
     assert check_dev_endpoint() == []
 
 
+@pytest.mark.django_db
 def test_plain_check_is_silent_about_the_dev_endpoint(dev_storage):
     call_command("check")  # E001 is a deploy check only
 
