@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from wagtail.documents import get_document_model
@@ -94,6 +96,10 @@ def test_rich_text_image_chooser_uploads_then_inserts_the_image(admin_page, arti
     modal.get_by_label("Full width").check()
     modal.get_by_role("button", name="Insert image").click()
     expect(admin_page.locator(".Draftail-Editor img")).to_have_count(1)
+    # Draftail writes its content into the form's field a moment after an edit (debounced).
+    expect(admin_page.locator("input[name=body]")).to_have_value(
+        re.compile(r"\"type\": ?\"IMAGE\"")
+    )
     admin_page.get_by_role("button", name="Save draft").click()
     expect(admin_page.locator(".messages")).to_contain_text("has been updated")
 
