@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from botocore.session import Session
 from django.core.files.storage import storages
-from django.db import connections
 
 from s3file.backends import backend
 from s3file.backends.s3 import shared_client
@@ -22,15 +21,7 @@ pytestmark = pytest.mark.s3
 def in_thread(action: Callable[[], Any]) -> Any:
     """The result of ``action`` run in a new thread (as runserver serves each request)."""
     result: list[Any] = []
-
-    def run() -> None:
-        try:
-            result.append(action())
-        finally:
-            # A server closes its connections when a request ends; Django's test client does not.
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=lambda: result.append(action()))
     thread.start()
     thread.join()
     return result[0]
