@@ -159,6 +159,7 @@ def multipart_config() -> dict[str, Any]:
         "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
         "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
         "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
+        "contentMd5": conf.get("S3FILE_MULTIPART_CONTENT_MD5"),
     }
 
 

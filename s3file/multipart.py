@@ -9,6 +9,7 @@ storage side of each step is the backend's (``backends``).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import NamedTuple, TypedDict
 
@@ -24,9 +25,11 @@ SALT = "s3file.multipart"
 class MultipartError(Exception):
     """A request the endpoints refuse or cannot serve: the HTTP status and a message."""
 
-    def __init__(self, status: int, message: str, code: str = "refused") -> None:
+    def __init__(
+        self, status: int, message: str, code: str = "refused", parts: list[int] | None = None
+    ) -> None:
         super().__init__(message)
-        self.status, self.message, self.code = status, message, code
+        self.status, self.message, self.code, self.parts = status, message, code, parts
 
 
 class Part(TypedDict):
@@ -74,10 +77,12 @@ def gone() -> MultipartError:
 
 
 def check_complete(
-    upload: Upload, parts: list[Part], abort: Callable[[Upload], None]
+    upload: Upload, parts: list[Part], abort: Callable[[Upload], None], md5: object
 ) -> list[Part]:
     """The parts, in order, if they are exactly the upload's; else MultipartError. Parts of
-    the wrong size did not come from the script: ``abort`` the upload, freeing the space."""
+    the wrong size did not come from the script: ``abort`` the upload, freeing the space.
+    ``md5`` (the browser's MD5 of each part, base64, as posted) must match the ETags S3
+    computed; a part that does not is named in the error, for the browser to send again."""
     by_number = {p["partNumber"]: p for p in parts}
     missing = [n for n in range(1, upload.parts + 1) if n not in by_number]
     wrong = [
@@ -91,4 +96,24 @@ def check_complete(
         raise MultipartError(
             400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
         )
-    return [by_number[n] for n in range(1, upload.parts + 1)]
+    in_order = [by_number[n] for n in range(1, upload.parts + 1)]
+    if (digests := part_md5s(md5, upload)) is not None:
+        pairs = zip(in_order, digests, strict=True)
+        changed = [p["partNumber"] for p, d in pairs if p["etag"].strip('"') != d]
+        if changed:
+            message = "Parts changed on the way (their MD5 does not match): send them again."
+            raise MultipartError(400, message, "BadDigest", changed)
+    return in_order
+
+
+def part_md5s(value: object, upload: Upload) -> list[str] | None:
+    """The hex MD5 of each part, from the base64 ones ``complete`` posts; None where S3 checked
+    each part's Content-MD5 instead (``S3FILE_MULTIPART_CONTENT_MD5``)."""
+    if conf.get("S3FILE_MULTIPART_CONTENT_MD5"):
+        return None
+    if not isinstance(value, list) or len(value) != upload.parts:
+        raise ValueError("md5 must list each part's MD5")
+    digests = [base64.b64decode(str(v), validate=True) for v in value]
+    if any(len(d) != 16 for d in digests):
+        raise ValueError("not an MD5")
+    return [d.hex() for d in digests]

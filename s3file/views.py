@@ -20,7 +20,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import conf
 from .backends import Backend, backend
-from .multipart import MultipartError, Upload, part_size, sign_upload, unsign_upload
+from .multipart import (
+    MultipartError,
+    Upload,
+    check_complete,
+    part_size,
+    sign_upload,
+    unsign_upload,
+)
 from .rules import (
     MAX_OBJECT_SIZE,
     Refused,
@@ -32,6 +39,8 @@ from .rules import (
 from .signing import SignatureExpired
 
 logger = logging.getLogger("s3file")
+#: Part URLs ``create`` signs at once (the script asks for as many per ``sign``).
+FIRST_URLS = 20
 #: Part URLs one request may ask for.
 MAX_SIGN_BATCH = 1000
 #: The largest JSON body an action takes (1000 part numbers need some 6 KB).
@@ -55,7 +64,9 @@ def create(store: Backend[Any], data: Data, request: HttpRequest) -> JsonRespons
     upload_id = store.create(key, kept)
     created = Upload(key, upload_id, size, part_size(size), grant.binding)
     body = {"upload": sign_upload(created), "partSize": created.part_size}
-    return JsonResponse({**body, "parts": created.parts})
+    # The first parts' URLs too: the browser can start sending without another round trip.
+    first = store.part_urls(created, list(range(1, min(created.parts, FIRST_URLS) + 1)))
+    return JsonResponse({**body, "parts": created.parts, "urls": first})
 
 
 def handle(data: Data, request: HttpRequest) -> Upload:
@@ -80,7 +91,9 @@ def list_parts(store: Backend[Any], data: Data, request: HttpRequest) -> JsonRes
 
 def complete(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
     upload = handle(data, request)
-    store.complete(upload)
+    store.complete(
+        upload, check_complete(upload, store.list_parts(upload), store.abort, data.get("md5"))
+    )
     return JsonResponse({"key": upload.key})
 
 
@@ -115,7 +128,7 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
             raise ValueError("not an object")
         return ACTIONS[action](store, data, request)
     except MultipartError as e:
-        return refusal(e.status, e.message, e.code)
+        return refusal(e.status, e.message, e.code, e.parts)
     except Refused as e:
         if e.code in REFUSALS:
             return refusal(*REFUSALS[e.code])
@@ -132,8 +145,9 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
         return refusal(400, "Malformed request.", "malformed")
 
 
-def refusal(status: int, message: str, code: str) -> JsonResponse:
-    return JsonResponse({"error": message, "code": code}, status=status)
+def refusal(status: int, message: str, code: str, parts: list[int] | None = None) -> JsonResponse:
+    extra = {"parts": parts} if parts else {}
+    return JsonResponse({"error": message, "code": code, **extra}, status=status)
 
 
 def part_numbers(value: object, upload: Upload) -> list[int]:

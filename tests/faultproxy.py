@@ -27,7 +27,8 @@ class FaultProxy:
 
     ``faults[part number]`` lists what happens to that part's successive uploads (PUTs that
     copy nothing, counted in ``attempts``): ``"500"`` answers an S3 InternalError, ``"drop"``
-    closes the connection halfway through the body, anything else passes it through.
+    closes the connection halfway through the body, ``"corrupt"`` changes its first byte on the
+    way (S3 stores it: only the part's MD5 can tell), anything else passes it through.
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -93,6 +94,8 @@ class FaultProxy:
         if fault == "500":
             client.sendall(SERVER_ERROR)
             return
+        if fault == "corrupt":
+            body = bytes([body[0] ^ 0xFF]) + body[1:]
         kept = [f"{k}:{v}" for k, v in headers if k.strip().lower() != "connection"]
         upstream_head = "\r\n".join([request_line, *kept, "Connection: close", "", ""])
         with socket.create_connection(("127.0.0.1", self.upstream_port)) as upstream:

@@ -105,8 +105,8 @@ class Backend(ABC, Generic[S]):
         """The parts stored so far."""
 
     @abstractmethod
-    def complete(self, upload: Upload) -> None:
-        """Join exactly the upload's parts into its object (``multipart.check_complete``)."""
+    def complete(self, upload: Upload, parts: list[Part]) -> None:
+        """Join ``parts``, checked by ``multipart.check_complete``, into the upload's object."""
 
     @abstractmethod
     def abort(self, upload: Upload) -> None:

@@ -21,7 +21,7 @@ from django.urls import get_script_prefix
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from s3file import conf, multipart
-from s3file.multipart import SALT, MiB, MultipartError, Part, Upload, check_complete, gone
+from s3file.multipart import SALT, MiB, MultipartError, Part, Upload, gone
 from s3file.rules import POST_MAX_SIZE, Grant, name_type, sign_grant, unsign_grant
 
 from .base import Backend, Head, Missing
@@ -121,8 +121,7 @@ class LocalBackend(Backend[FileSystemStorage]):
             if p.name.isdigit()
         ]
 
-    def complete(self, upload: Upload) -> None:
-        parts = check_complete(upload, self.list_parts(upload), self.abort)
+    def complete(self, upload: Upload, parts: list[Part]) -> None:
         target = Path(self.storage.path(upload.key))
         folder = self.folder(upload.upload_id)
         try:

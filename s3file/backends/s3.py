@@ -16,7 +16,7 @@ from s3transfer.constants import ALLOWED_DOWNLOAD_ARGS
 from storages.backends.s3 import S3Storage
 
 from s3file import conf
-from s3file.multipart import MultipartError, Part, Upload, check_complete, gone
+from s3file.multipart import MultipartError, Part, Upload, gone
 from s3file.rules import Grant, conditions
 
 from .base import Backend, Head, Missing, Unavailable
@@ -226,8 +226,7 @@ class S3Backend(Backend[S3Storage]):
                 return parts
             marker = page["NextPartNumberMarker"]
 
-    def complete(self, upload: Upload) -> None:
-        parts = check_complete(upload, self.list_parts(upload), self.abort)
+    def complete(self, upload: Upload, parts: list[Part]) -> None:
         self.call(
             "complete_multipart_upload",
             Key=upload.key,

@@ -1,7 +1,8 @@
 /**
  * Large files in parts (S3 multipart upload), through s3file's JSON endpoints: parts go up in
- * parallel, each with a Content-MD5 that S3 checks, and a part that meets a network error, a
- * 5xx or a corrupted transfer is sent again after an exponential backoff. An unfinished upload
+ * parallel, hashed (MD5) on the way for the server to check against S3's ETags at the end; a
+ * part that meets a network error or a 5xx is sent again after an exponential backoff, one
+ * that arrived corrupted when the server finds it out. An unfinished upload
  * is remembered (localStorage: page, field, file name, size and last-modified time), so
  * choosing the same file after a reload sends only the parts S3 does not have yet.
  */
@@ -97,7 +98,9 @@ async function call(url, body, signal) {
   }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new UploadError(data.code || "refused", data.error || response.statusText, response.status);
+    const error = new UploadError(data.code || "refused", data.error || response.statusText,
+      response.status);
+    throw Object.assign(error, { parts: data.parts });
   }
   return data;
 }
@@ -121,6 +124,7 @@ export async function uploadMultipart({
     file.lastModified].join(":");
   const sizes = new Map(); // part number -> bytes in S3, or sent so far
   let upload = recall(memory);
+  let firstUrls = {};
   if (upload) {
     try {
       const { parts } = await api("list", { upload: upload.handle });
@@ -135,6 +139,7 @@ export async function uploadMultipart({
     const created = await api("create", { token, key, size: file.size, contentType });
     upload = { handle: created.upload, key, token, partSize: created.partSize,
       parts: created.parts };
+    firstUrls = created.urls;
     remember(memory, upload);
   }
   const { partSize, parts, handle } = upload;
@@ -144,7 +149,8 @@ export async function uploadMultipart({
   const report = () => onProgress([...sizes.values()].reduce((a, b) => a + b, 0));
   report();
 
-  const urls = new Map(); // part number -> Promise of its presigned URL
+  // `create` signed the first parts: no round trip before the first byte.
+  const urls = new Map(Object.entries(firstUrls).map(([n, url]) => [+n, url]));
   const urlFor = (n) => {
     if (!urls.has(n)) {
       const batch = todo.filter((m) => m >= n && !urls.has(m)).slice(0, SIGN_BATCH);
@@ -157,40 +163,65 @@ export async function uploadMultipart({
     }
     return urls.get(n);
   };
+  // Each part's MD5, hashed while it travels: `complete` hands them to the server, which
+  // compares them with the ETags S3 computed (with `contentMd5`, S3 checks each PUT instead).
+  const slice = (n) => file.slice((n - 1) * partSize, (n - 1) * partSize + length(n));
+  const digests = new Map(); // part number -> Promise of its MD5 (base64)
+  const digest = (n) => {
+    if (!digests.has(n)) digests.set(n, partMd5(slice(n)));
+    return digests.get(n);
+  };
+
+  const sendPart = async (n) => {
+    const blob = slice(n);
+    const md5 = digest(n);
+    const headers = config.contentMd5 ? { "Content-MD5": await md5 } : {};
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const xhr = await send("PUT", await urlFor(n), blob, {
+          signal,
+          headers,
+          onProgress: (bytes) => {
+            sizes.set(n, Math.min(bytes, blob.size));
+            report();
+          },
+        });
+        if (xhr.status >= 200 && xhr.status < 300) {
+          sizes.set(n, blob.size);
+          report();
+          return;
+        }
+        const { code, text } = s3Error(xhr);
+        throw Object.assign(new UploadError("refused", text, xhr.status), { s3Code: code });
+      } catch (error) {
+        sizes.delete(n);
+        report();
+        if (!transient(error) || attempt > config.retries) throw error;
+        urls.delete(n); // sign afresh: the URL may be what failed
+        const delay = backoff(attempt);
+        onRetry({ part: n, attempt, delay, reason: error.message || `HTTP ${error.status}` });
+        await sleep(delay, signal);
+      }
+    }
+  };
 
   try {
-    await pool(todo, config.concurrency, async (n) => {
-      const blob = file.slice((n - 1) * partSize, (n - 1) * partSize + length(n));
-      const checksum = await partMd5(blob);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const xhr = await send("PUT", await urlFor(n), blob, {
-            signal,
-            headers: { "Content-MD5": checksum },
-            onProgress: (bytes) => {
-              sizes.set(n, Math.min(bytes, blob.size));
-              report();
-            },
-          });
-          if (xhr.status >= 200 && xhr.status < 300) {
-            sizes.set(n, blob.size);
-            report();
-            return;
-          }
-          const { code, text } = s3Error(xhr);
-          throw Object.assign(new UploadError("refused", text, xhr.status), { s3Code: code });
-        } catch (error) {
-          sizes.delete(n);
-          report();
-          if (!transient(error) || attempt > config.retries) throw error;
-          urls.delete(n); // sign afresh: the URL may be what failed
-          const delay = backoff(attempt);
-          onRetry({ part: n, attempt, delay, reason: error.message || `HTTP ${error.status}` });
-          await sleep(delay, signal);
+    await pool(todo, config.concurrency, sendPart);
+    const numbers = Array.from({ length: parts }, (_, i) => i + 1);
+    for (let round = 1; ; round++) {
+      try {
+        await api("complete", { upload: handle, md5: await Promise.all(numbers.map(digest)) });
+        break;
+      } catch (error) {
+        // Parts that changed on the way: send them again, as S3 would have asked.
+        if (error.code !== "BadDigest" || round > config.retries) throw error;
+        for (const part of error.parts) {
+          onRetry({ part, attempt: round, delay: 0, reason: error.message });
+          urls.delete(part);
         }
+        await pool(error.parts, config.concurrency, sendPart);
       }
-    });
-    await api("complete", { upload: handle });
+    }
   } catch (error) {
     if (error.code === "aborted") {
       // Cancelled: free the parts in S3 (the pool has settled, no part is in flight).
