@@ -60,8 +60,7 @@ export class Progress {
 /** Add (`on`) or remove the id `id` from the input's `aria-describedby` list. */
 export function describe(input, id, on = true) {
   const ids = new Set((input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
-  if (on) ids.add(id);
-  else ids.delete(id);
+  ids[on ? "add" : "delete"](id);
   if (ids.size) input.setAttribute("aria-describedby", [...ids].join(" "));
   else input.removeAttribute("aria-describedby");
 }

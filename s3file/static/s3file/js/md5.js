@@ -6,21 +6,11 @@
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-function rotate(n, s, b) {
-  return (((n << s) | (n >>> (32 - s))) + b) | 0;
-}
-function ff(a, b, c, d, x, s, t) {
-  return rotate((a + ((b & c) | (~b & d)) + x + t) | 0, s, b);
-}
-function gg(a, b, c, d, x, s, t) {
-  return rotate((a + ((b & d) | (c & ~d)) + x + t) | 0, s, b);
-}
-function hh(a, b, c, d, x, s, t) {
-  return rotate((a + (b ^ c ^ d) + x + t) | 0, s, b);
-}
-function ii(a, b, c, d, x, s, t) {
-  return rotate((a + (c ^ (b | ~d)) + x + t) | 0, s, b);
-}
+const rotate = (n, s, b) => (((n << s) | (n >>> (32 - s))) + b) | 0;
+const ff = (a, b, c, d, x, s, t) => rotate((a + ((b & c) | (~b & d)) + x + t) | 0, s, b);
+const gg = (a, b, c, d, x, s, t) => rotate((a + ((b & d) | (c & ~d)) + x + t) | 0, s, b);
+const hh = (a, b, c, d, x, s, t) => rotate((a + (b ^ c ^ d) + x + t) | 0, s, b);
+const ii = (a, b, c, d, x, s, t) => rotate((a + (c ^ (b | ~d)) + x + t) | 0, s, b);
 
 function block(state, w, o) {
   let [a, b, c, d] = state;
@@ -113,9 +103,7 @@ export function md5(buffer) {
   const tail = new Uint8Array(bytes.length % 64 < 56 ? 64 : 128);
   tail.set(bytes.subarray(whole));
   tail[bytes.length % 64] = 0x80;
-  const bits = new DataView(tail.buffer, tail.length - 8);
-  bits.setUint32(0, (bytes.length * 8) % 2 ** 32, true);
-  bits.setUint32(4, Math.floor((bytes.length * 8) / 2 ** 32), true);
+  new DataView(tail.buffer).setBigUint64(tail.length - 8, BigInt(bytes.length) * 8n, true);
   const last = words(tail);
   for (let offset = 0; offset < last.length; offset += 16) block(state, last, offset);
   const digest = new Uint8Array(16);

@@ -35,16 +35,15 @@ function spawn() {
   return slot;
 }
 
-/** The part's Content-MD5 (base64), computed in a worker when the page allows one. */
+/** The part's MD5 (base64), computed in a worker when the page allows one. */
 function partMd5(blob) {
-  let slot = refused ? null : workers.find((candidate) => !candidate.jobs.size);
   try {
-    slot ??= refused ? null : workers.length < MAX_WORKERS ? spawn()
-      : workers.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    if (!refused && workers.length < MAX_WORKERS) spawn();
   } catch {
     refused = true; // no Worker at all
   }
-  if (!slot) return hashHere(blob);
+  if (!workers.length) return hashHere(blob);
+  const slot = workers.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   return new Promise((resolve) => {
     const id = ++lastId;
     slot.jobs.set(id, { blob, resolve });
@@ -87,22 +86,15 @@ export function partsToSend(size, partSize, parts, sizes) {
     .filter((n) => sizes.get(n) !== partLength(n, size, partSize));
 }
 
+/** POST `body` as JSON to an endpoint of the multipart API; resolve to its answer. */
 async function call(url, body, signal) {
-  let response;
-  try {
-    const headers = { "Content-Type": "application/json" };
-    const options = { method: "POST", headers, credentials: "same-origin", signal };
-    response = await fetch(url, { ...options, body: JSON.stringify(body) });
-  } catch {
-    throw new UploadError(signal?.aborted ? "aborted" : "network", "");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new UploadError(data.code || "refused", data.error || response.statusText,
-      response.status);
-    throw Object.assign(error, { parts: data.parts });
-  }
-  return data;
+  const headers = { "Content-Type": "application/json" };
+  const xhr = await send("POST", url, JSON.stringify(body), { signal, headers, stall: 0 });
+  const json = xhr.getResponseHeader("Content-Type")?.startsWith("application/json");
+  const data = json ? JSON.parse(xhr.responseText) : {};
+  if (xhr.status >= 200 && xhr.status < 300) return data;
+  const error = new UploadError(data.code || "refused", data.error || xhr.statusText, xhr.status);
+  throw Object.assign(error, { parts: data.parts });
 }
 
 function transient(error) {
@@ -215,10 +207,8 @@ export async function uploadMultipart({
       } catch (error) {
         // Parts that changed on the way: send them again, as S3 would have asked.
         if (error.code !== "BadDigest" || round > config.retries) throw error;
-        for (const part of error.parts) {
-          onRetry({ part, attempt: round, delay: 0, reason: error.message });
-          urls.delete(part);
-        }
+        const reason = error.message;
+        for (const part of error.parts) onRetry({ part, attempt: round, delay: 0, reason });
         await pool(error.parts, config.concurrency, sendPart);
       }
     }

@@ -23,8 +23,7 @@ export function failure(input, code, name, reason = "", status = 0) {
 /** Whether a file named `name` of type `type` matches an `accept` attribute's list. */
 export function accepts(accept, name, type) {
   const items = accept.toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
-  name = name.toLowerCase();
-  type = type.toLowerCase();
+  [name, type] = [name.toLowerCase(), type.toLowerCase()];
   return !items.length || items.some((item) =>
     item.startsWith(".")
       ? name.endsWith(item)
