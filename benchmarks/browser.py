@@ -466,9 +466,9 @@ def render(result: dict[str, Any]) -> str:
         f"At {md5_rate:.0f} MiB/s (the part-size slice, one core), the script's MD5 of the whole "
         f"{size} takes {md5_seconds:.1f} s, the equivalent of "
         + ", ".join(shares)
-        + ". The script hashes each part before it sends it, in a pool of Web Workers (one per "
-        "core, up to 8), so with more parts in flight than cores the hashing rate bounds "
-        "multipart throughput."
+        + ". The script hashes each part while it travels, in a pool of Web Workers (one per "
+        "core, up to 8): no part waits for its hash, but on loopback, where these 2 cores also "
+        "run Chromium's network service and SeaweedFS, the hashing's CPU is time all the same."
     )
     four = by_name.get("multipart, 4 parts at a time")
     if four and (free := by_name.get(WHAT_IF)):

@@ -1,15 +1,15 @@
 """6. Browser upload side by side with Uppy, on loopback and on links Chromium emulates.
 
-One Django server (s3file at its defaults: one presigned POST up to 64 MiB, 16 MiB parts 4 at a
+One Django server (s3file at its defaults: one presigned POST up to 64 MiB, 16 MiB parts 6 at a
 time above), one SeaweedFS, one Chromium; per cell (link × file size) the clients take turns:
 
 - **s3file**: the form's upload, from ``s3file:start`` to ``s3file:done``;
 - **Uppy, defaults**: Uppy 6's ``AwsS3`` (npm ``uppy``'s browser bundle) with its defaults
   (multipart above 100 MiB, parts of max(5 MiB, size / 10,000), which it sends one at a time),
   signing through Companion's S3 routes, served by ``companion.py`` with boto3;
-- **Uppy, our parts**: the same with s3file's threshold and part size, and ``limit`` 4 (Uppy's
+- **Uppy, our parts**: the same with s3file's threshold and part size, and ``limit`` 6 (Uppy's
   ``limit`` is files at once: a file's parts still go one at a time);
-- **bare XHRs**: the page PUTs the same 16 MiB parts, 4 at a time, to part URLs signed
+- **bare XHRs**: the page PUTs the same 16 MiB parts, 6 at a time, to part URLs signed
   beforehand: no signing, no hashing, the page's ceiling.
 
 The link is Chromium's own network emulation (DevTools ``Network.emulateNetworkConditions``,
@@ -29,6 +29,7 @@ from typing import Any
 
 from devtools import chromium
 from devtools.seaweedfs import SeaweedFS
+from s3file.conf import DEFAULTS
 
 from . import report
 from .browser import (
@@ -53,15 +54,17 @@ LINKS = {
     "500mbit": Link("500 Mbit/s, 20 ms", 500, 20),
     "50mbit": Link("50 Mbit/s, 40 ms", 50, 40),
 }
+#: s3file's defaults (S3FILE_MULTIPART_THRESHOLD, _PART_SIZE, _CONCURRENCY).
+THRESHOLD, PART_SIZE, CONCURRENCY = (
+    DEFAULTS[f"S3FILE_MULTIPART_{name}"] for name in ("THRESHOLD", "PART_SIZE", "CONCURRENCY")
+)
 S3FILE = "s3file"
 UPPY_DEFAULTS = "Uppy, defaults"
 UPPY_OURS = "Uppy, our part size and limit"
-BARE = "bare XHRs, 4 part PUTs at a time"
+BARE = f"bare XHRs, {CONCURRENCY} part PUTs at a time"
 VARIANTS = (S3FILE, UPPY_DEFAULTS, UPPY_OURS, BARE)
 #: ``--uppy-clients`` names.
 VARIANT_KEYS = {"s3file": S3FILE, "uppy": UPPY_DEFAULTS, "uppy-ours": UPPY_OURS, "xhr": BARE}
-#: s3file's defaults (S3FILE_MULTIPART_THRESHOLD, _PART_SIZE, _CONCURRENCY).
-THRESHOLD, PART_SIZE, CONCURRENCY = 64 * MiB, 16 * MiB, 4
 TIMEOUT_MS = 1_800_000
 KEYS = ("seconds", "first_s3_request", "parts", "create", "create_at", "first_sign_done")
 KEYS += ("first_part_sent", "part_put_median")
@@ -266,16 +269,18 @@ def render(result: dict[str, Any]) -> str:
 
 Medians of {params["runs"]} runs per row; in each cell (link and file) the clients took turns,
 each run in a different order. Headless Chromium on pages of one Django server (s3file at its
-defaults: multipart above 64 MiB, 16 MiB parts, 4 at a time), SeaweedFS on loopback (another
-origin: CORS preflights included). **s3file**: the form's upload, from `s3file:start` to
-`s3file:done` (the `create`, `sign` and `complete` calls and each part's MD5 included).
+defaults: multipart above 64 MiB, 16 MiB parts, {CONCURRENCY} at a time), SeaweedFS on
+loopback (another origin: CORS preflights included). **s3file**: the form's upload, from
+`s3file:start` to `s3file:done` (the `create`, `sign` and `complete` calls and each part's
+MD5, hashed while the parts travel, included).
 **Uppy, defaults**: Uppy {params["uppy"]}'s `AwsS3` (npm `uppy`'s browser bundle, fetched at
 bench time) with its defaults: multipart above 100 MiB, parts of max(5 MiB, size ÷ 10,000),
 sent one at a time; it signs through Companion's S3 routes, answered by a view of the
 benchmark project with boto3 (`benchmarks/companion.py`); timed from `uppy.upload()` to its
 result. **Uppy, our part size and limit**: the same with s3file's threshold and part size
-(`shouldUseMultipart`, `getChunkSize`) and `limit: 4` (files at once: Uppy 6 still sends a
-file's parts one at a time). **bare XHRs**: the page PUTs the same 16 MiB parts, 4 at a time,
+(`shouldUseMultipart`, `getChunkSize`) and `limit: {CONCURRENCY}` (files at once: Uppy 6 still
+sends a file's parts one at a time). **bare XHRs**: the page PUTs the same 16 MiB parts,
+{CONCURRENCY} at a time,
 to part URLs signed beforehand (no signing round trips, no hashing): the page's ceiling. Links:
 Chromium's own emulation (DevTools `Network.emulateNetworkConditions`: throughput both ways and
 a latency added to every request, the page's requests to Django included), set once the page

@@ -19,8 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "S3FILE_MULTIPART_THRESHOLD": 64 * 1024**2,
     # Preferred size of a part; grown for files that would otherwise need over 10,000 parts.
     "S3FILE_MULTIPART_PART_SIZE": 16 * 1024**2,
-    # Parts one file uploads at once.
-    "S3FILE_MULTIPART_CONCURRENCY": 4,
+    # Parts one file uploads at once: as many connections as browsers open to one host, so
+    # that the link stays busy while parts wait for their answers.
+    "S3FILE_MULTIPART_CONCURRENCY": 6,
     # Tries after the first for a part that fails with a network error or a 5xx.
     "S3FILE_MULTIPART_RETRIES": 5,
     # Send each part with a Content-MD5 that S3 checks on arrival (hashing before sending),

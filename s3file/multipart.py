@@ -83,12 +83,17 @@ def check_complete(
     the wrong size did not come from the script: ``abort`` the upload, freeing the space.
     ``md5`` (the browser's MD5 of each part, base64, as posted) must match the ETags S3
     computed; a part that does not is named in the error, for the browser to send again."""
-    by_number = {p["partNumber"]: p for p in parts}
-    missing = [n for n in range(1, upload.parts + 1) if n not in by_number]
+    # A part number sent twice is listed twice by some S3 servers (SeaweedFS), and they join
+    # the copy whose ETag ``complete`` names; S3 keeps the last.
+    by_number: dict[int, list[Part]] = {}
+    for part in parts:
+        by_number.setdefault(part["partNumber"], []).append(part)
+    numbers = range(1, upload.parts + 1)
+    missing = [n for n in numbers if n not in by_number]
     wrong = [
         n
-        for n, p in by_number.items()
-        if n > upload.parts or (n not in missing and p["size"] != upload.part_length(n))
+        for n, copies in by_number.items()
+        if n > upload.parts or any(p["size"] != upload.part_length(n) for p in copies)
     ]
     if wrong:
         abort(upload)
@@ -96,14 +101,18 @@ def check_complete(
         raise MultipartError(
             400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
         )
-    in_order = [by_number[n] for n in range(1, upload.parts + 1)]
-    if (digests := part_md5s(md5, upload)) is not None:
-        pairs = zip(in_order, digests, strict=True)
-        changed = [p["partNumber"] for p, d in pairs if p["etag"].strip('"') != d]
-        if changed:
-            message = "Parts changed on the way (their MD5 does not match): send them again."
-            raise MultipartError(400, message, "BadDigest", changed)
-    return in_order
+    digests = part_md5s(md5, upload)
+    if digests is None:
+        return [by_number[n][-1] for n in numbers]
+    matching = [
+        next((p for p in reversed(by_number[n]) if p["etag"].strip('"') == digest), None)
+        for n, digest in zip(numbers, digests, strict=True)
+    ]
+    changed = [n for n, part in zip(numbers, matching, strict=True) if part is None]
+    if changed:
+        message = "Parts changed on the way (their MD5 does not match): send them again."
+        raise MultipartError(400, message, "BadDigest", changed)
+    return [part for part in matching if part is not None]
 
 
 def part_md5s(value: object, upload: Upload) -> list[str] | None:

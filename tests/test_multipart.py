@@ -8,7 +8,16 @@ import json
 
 import pytest
 
-from s3file.multipart import MAX_PARTS, MiB, Upload, part_size, sign_upload
+from s3file.multipart import (
+    MAX_PARTS,
+    MiB,
+    MultipartError,
+    Part,
+    Upload,
+    check_complete,
+    part_size,
+    sign_upload,
+)
 from s3file.rules import content_type_condition
 from tests.conftest import sign_folder
 
@@ -249,3 +258,23 @@ def test_with_content_md5_complete_takes_no_md5s(client, dev_storage, settings):
     put_parts(client, created, b"x" * 12 * MiB)
     assert api(client, "complete", upload=created["upload"]) == (200, {"key": KEY})
     assert (dev_storage / KEY).read_bytes() == b"x" * 12 * MiB
+
+
+def test_of_a_part_listed_twice_complete_joins_the_copy_the_browser_sent():
+    """SeaweedFS lists a part sent twice twice (S3 keeps the last): the ETag decides."""
+    upload = Upload(KEY, "id", 12 * MiB, 5 * MiB)
+    good, bad = hashlib.md5(b"good").hexdigest(), hashlib.md5(b"bad").hexdigest()
+    sizes = {1: 5 * MiB, 2: 5 * MiB, 3: 2 * MiB}
+    listed = [Part(partNumber=n, size=sizes[n], etag=f'"{good}"') for n in (1, 2, 3)]
+    listed[1:1] = [Part(partNumber=2, size=5 * MiB, etag=f'"{bad}"')]  # an earlier try
+    md5 = [base64.b64encode(bytes.fromhex(good)).decode()] * 3
+    joined = check_complete(upload, listed, lambda upload: None, md5)
+    assert [(p["partNumber"], p["etag"]) for p in joined] == [(n, f'"{good}"') for n in (1, 2, 3)]
+    with pytest.raises(MultipartError) as refused:
+        check_complete(
+            upload,
+            [p for p in listed if p["etag"] != f'"{good}"' or p["partNumber"] != 2],
+            lambda upload: None,
+            md5,
+        )
+    assert (refused.value.code, refused.value.parts) == ("BadDigest", [2])
