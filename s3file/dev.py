@@ -27,7 +27,7 @@ from django.http.multipartparser import MultiPartParserError
 from .backends import LocalBackend, local_backend
 from .backends.local import TOO_LARGE, check_part_signature, signed_limit
 from .multipart import MultipartError, unsign_upload
-from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, Refused, check_upload, content_length
+from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, SHA1, Refused, check_upload, content_length
 from .signing import SignatureExpired
 
 #: The fields a POST may carry besides the file, as the presigned policy allows them.
@@ -130,10 +130,8 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
 
 
 def sha1_base64(file: UploadedFile[bytes]) -> str:
-    digest = hashlib.sha1(usedforsecurity=False)
-    for chunk in file.chunks():
-        digest.update(chunk)
-    return base64.b64encode(digest.digest()).decode()
+    file.seek(0)
+    return base64.b64encode(hashlib.file_digest(file, SHA1).digest()).decode()
 
 
 def part(request: HttpRequest) -> HttpResponse:

@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .backends import Backend, Head, Missing, Unavailable, backend
-from .rules import Refused, check_file, name_type
+from .rules import SHA1, Refused, check_file, name_type
 
 TOO_LARGE = _("The uploaded file “%(name)s” is larger than this field allows (%(limit)s).")
 WRONG_TYPE = _("The uploaded file “%(name)s” is not of a type this field accepts.")
@@ -142,9 +142,8 @@ class S3UploadedFile(BaseFile):
         wanted = self.checksum_wanted  # then the HEAD asked for it
         if value := self._head.sha1 if wanted else self.backend.sha1(self.key, self.etag):
             return value
-        digest = hashlib.sha1(usedforsecurity=False)
-        for chunk in self.chunks():
-            digest.update(chunk)
+        self.seek(0)
+        digest = hashlib.file_digest(self, SHA1)
         self.seek(0)
         return digest.hexdigest()
 

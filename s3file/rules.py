@@ -9,6 +9,8 @@ POST policy ``conditions()`` writes. A rule added here holds for S3 and the dev 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import mimetypes
 import os
 import posixpath
@@ -33,6 +35,8 @@ POST_MAX_SIZE = 5 * 1024**3
 MAX_OBJECT_SIZE = 5 * 1024**4
 #: The form field a browser may add with the file's SHA-1 (base64); S3 verifies it.
 CHECKSUM_FIELD = "x-amz-checksum-sha1"
+#: The checksum's hash (for integrity, not security: FIPS builds allow it so).
+SHA1 = functools.partial(hashlib.sha1, usedforsecurity=False)
 #: A Content-Type condition of an S3 POST policy: ``[op, "$Content-Type", value]``.
 Condition = list[str]
 # Control characters never appear in a browser's file name; backslashes only in attacks.
