@@ -79,10 +79,6 @@ class S3UploadedFile(BaseFile):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.name} ({self.key})>"  # no HEAD in a log line
 
-    @property
-    def bucket(self) -> str | None:
-        return self.backend.bucket
-
     def add_limit(self, max_size: int, accept: str) -> None:
         """Require at most ``max_size`` bytes and a name and type ``accept`` takes."""
         if (max_size, accept) not in self.limits:
@@ -91,8 +87,7 @@ class S3UploadedFile(BaseFile):
     def refuse(self) -> None:
         """Make this upload fail validation without touching storage: its grant was for
         another field or another browser session."""
-        params = {"name": self.name}
-        self.refusal = ValidationError(ELSEWHERE, code="elsewhere", params=params)
+        self.refusal = ValidationError(ELSEWHERE, code="elsewhere", params={"name": self.name})
 
     def moved_to(self, backend: Backend[Any], key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""
@@ -103,15 +98,14 @@ class S3UploadedFile(BaseFile):
     def _head(self) -> Head:
         if self.refusal is not None:
             raise self.refusal
+        params = {"name": self.name}
         try:
             head = self.backend.head(self.key, self.checksum_wanted)
         except Missing as e:
-            raise ValidationError(MISSING, code="missing", params={"name": self.name}) from e
+            raise ValidationError(MISSING, code="missing", params=params) from e
         except Unavailable as e:
             logger.warning("Storage unavailable while checking %r", self.key, exc_info=True)
-            raise ValidationError(
-                UNAVAILABLE, code="unavailable", params={"name": self.name}
-            ) from e
+            raise ValidationError(UNAVAILABLE, code="unavailable", params=params) from e
         self.etag = head.etag
         return head
 

@@ -145,21 +145,19 @@ class S3FileInputMixin(Widget):
             "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
             "data-s3f-messages": json.dumps(messages(max_size)),
             "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
-            "data-s3f-multipart": json.dumps(multipart_config()),
+            # What the script needs to upload large files in parts (threshold 0: never).
+            "data-s3f-multipart": json.dumps(
+                {
+                    "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
+                    "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
+                    "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
+                    "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
+                }
+            ),
             "data-s3f-types": json.dumps(extension_types(attrs.get("accept", ""))),
             # django-s3file 7.x marked its inputs so; templates written for it select them by it.
             "class": " ".join(dict.fromkeys([*str(attrs.get("class", "")).split(), "s3file"])),
         }
-
-
-def multipart_config() -> dict[str, Any]:
-    """What the script needs to upload large files in parts (threshold 0: never)."""
-    return {
-        "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
-        "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
-        "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
-        "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
-    }
 
 
 class S3FileInput(ClearableFileInput):
