@@ -14,12 +14,7 @@ import hashlib
 import logging
 from xml.sax.saxutils import escape
 
-from django.core.exceptions import (
-    RequestDataTooBig,
-    SuspiciousOperation,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -101,7 +96,8 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
         raise Refusal("too-large") from Refused("too-large", f"a body of {length} bytes")
     try:
         file = request.FILES.get("file")
-    except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as e:
+    # Too many fields or files, too large a body, a malformed one: Django's SuspiciousOperations.
+    except (MultiPartParserError, SuspiciousOperation) as e:
         raise Refusal("malformed") from e
     if file is None or len(request.FILES) != 1:
         raise Refusal("one-file")

@@ -46,8 +46,7 @@ class LocalBackend(Backend[FileSystemStorage]):
         fields = {"key": grant.folder + "/${filename}", "success_action_status": "201"}
         # The size the endpoint reads at most, where it sees it before reading the body.
         limit = min(grant.max_size, POST_MAX_SIZE)
-        query = urlencode({"limit": limit, "signature": limit_signature(limit)})
-        url = endpoint_url("?" + query)
+        url = endpoint_url("?" + urlencode({"limit": limit, "signature": limit_signature(limit)}))
         return url, {**fields, "policy": policy, "x-amz-signature": signature}
 
     @staticmethod
