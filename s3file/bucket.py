@@ -29,13 +29,9 @@ def cors_origins() -> list[str]:
     if (origins := conf.get("S3FILE_CORS_ORIGINS")) is not None:
         return sorted(set(origins))
     found = {origin.rstrip("/") for origin in settings.CSRF_TRUSTED_ORIGINS}
-    for host in settings.ALLOWED_HOSTS:
-        if host == "*":
-            continue
-        if host.startswith("."):
-            found |= {f"https://{host[1:]}", f"https://*{host}"}
-        else:
-            found.add(f"https://{host}")
+    hosts = set(settings.ALLOWED_HOSTS) - {"*"}
+    found |= {f"https://{host.removeprefix('.')}" for host in hosts}
+    found |= {f"https://*{host}" for host in hosts if host.startswith(".")}
     if not found:
         raise ImproperlyConfigured(
             "s3file: no origin to allow; set S3FILE_CORS_ORIGINS (e.g. ['https://example.com'])."

@@ -62,7 +62,7 @@ class Backend(ABC, Generic[S]):
     def upload_prefix(self) -> str:
         """Where browsers upload, as a key prefix ending in "/"."""
         path: str = conf.get("S3FILE_UPLOAD_PATH").strip("/")
-        return posixpath.join(self.location, path) + "/" if self.location else path + "/"
+        return posixpath.join(self.location, path) + "/"
 
     def storage_name(self, key: str) -> str:
         """The storage-relative name of the full key ``key``."""

@@ -53,10 +53,8 @@ class Command(BaseCommand):
         if apply:
             for change in setup.apply() or ["Nothing to change."]:
                 self.stdout.write(change)
-        problems = setup.problems()
-        for problem in problems:
-            self.stderr.write(problem)
-        if problems:
+        if problems := setup.problems():
+            self.stderr.write("\n".join(problems))
             raise CommandError(f"Bucket {setup.bucket} is not ready for direct uploads.")
         self.stdout.write(
             self.style.SUCCESS(f"Bucket {setup.bucket} is ready for direct uploads.")
