@@ -142,8 +142,7 @@ def part(request: HttpRequest) -> HttpResponse:
             raise MultipartError(400, "Part number out of range.", "InvalidArgument")
         if content_length(request) > upload.part_length(number):  # refused unread
             raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
-        md5 = request.headers.get("Content-MD5", "")
-        etag = store.write_part(upload, number, request, md5)
+        etag = store.write_part(upload, number, request)
     except MultipartError as e:
         return s3_error(e.status, e.code, e.message)
     except (KeyError, ValueError, SuspiciousOperation):

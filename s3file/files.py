@@ -113,13 +113,11 @@ class S3UploadedFile(BaseFile):
         """The HEAD, once every limit is met; its ``content_type`` the type to keep: the
         object's when a type of the accept list took it, the extension's when an extension
         did (never the uploader's unchecked string), else its name's."""
-        head, params = self._head, {"name": self.name}
-        kept = name_type(self.name or "") or "application/octet-stream"
+        head, params, name = self._head, {"name": self.name}, self.name or ""
+        kept = name_type(name) or "application/octet-stream"
         for max_size, accept in self.limits:
             try:
-                found = check_file(
-                    max_size, accept, self.name or "", head.size, head.content_type or None
-                )
+                found = check_file(max_size, accept, name, head.size, head.content_type or None)
             except Refused as e:
                 if e.code == "type":
                     raise ValidationError(WRONG_TYPE, code="type", params=params) from e

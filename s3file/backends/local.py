@@ -128,8 +128,8 @@ class LocalBackend(Backend[FileSystemStorage]):
     def abort(self, upload: Upload) -> None:
         shutil.rmtree(self.folder(upload.upload_id), ignore_errors=True)
 
-    def write_part(self, upload: Upload, number: int, stream: HttpRequest, md5: str) -> str:
-        """Store part ``number`` read from ``stream``; check Content-MD5 (``md5``) as S3 does;
+    def write_part(self, upload: Upload, number: int, request: HttpRequest) -> str:
+        """Store part ``number``, the body of ``request``; check its Content-MD5 as S3 does;
         return its ETag."""
         folder = self.folder(upload.upload_id)
         if not folder.is_dir():
@@ -139,13 +139,14 @@ class LocalBackend(Backend[FileSystemStorage]):
         room = upload.part_length(number)
         with open(partial, "wb") as out:
             # At most the part's signed size, and one byte more, which says it is too large.
-            while room >= 0 and (chunk := stream.read(min(MiB, room + 1))):
+            while room >= 0 and (chunk := request.read(min(MiB, room + 1))):
                 room -= len(chunk)
                 digest.update(chunk)
                 out.write(chunk)
         if room < 0:
             partial.unlink()
             raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
+        md5 = request.headers.get("Content-MD5", "")
         if md5 and base64.b64encode(digest.digest()).decode() != md5:
             partial.unlink()
             raise MultipartError(400, "The Content-MD5 you specified did not match.", "BadDigest")
