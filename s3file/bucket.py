@@ -15,6 +15,12 @@ from .backends.s3 import S3Backend
 Rule = dict[str, Any]
 CORS_RULE_ID = "s3file-direct-upload"
 LIFECYCLE_RULE_ID = "s3file-expire-uploads"
+#: The two configurations: their name in the client's calls, in its bodies (and errors, as
+#: NoSuch<body>), and of their list of rules.
+CONFIGURATIONS = {
+    "CORS": ("bucket_cors", "CORSConfiguration", "CORSRules"),
+    "Lifecycle": ("bucket_lifecycle_configuration", "LifecycleConfiguration", "Rules"),
+}
 
 
 def cors_origins() -> list[str]:
@@ -23,13 +29,9 @@ def cors_origins() -> list[str]:
     if (origins := conf.get("S3FILE_CORS_ORIGINS")) is not None:
         return sorted(set(origins))
     found = {origin.rstrip("/") for origin in settings.CSRF_TRUSTED_ORIGINS}
-    for host in settings.ALLOWED_HOSTS:
-        if host == "*":
-            continue
-        if host.startswith("."):
-            found |= {f"https://{host[1:]}", f"https://*{host}"}
-        else:
-            found.add(f"https://{host}")
+    hosts = set(settings.ALLOWED_HOSTS) - {"*"}
+    found |= {f"https://{host.removeprefix('.')}" for host in hosts}
+    found |= {f"https://*{host}" for host in hosts if host.startswith(".")}
     if not found:
         raise ImproperlyConfigured(
             "s3file: no origin to allow; set S3FILE_CORS_ORIGINS (e.g. ['https://example.com'])."
@@ -82,39 +84,33 @@ class BucketSetup:
 
     def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
         self.client, self.bucket = backend.client, backend.bucket
-        self.origins, self.days = origins, days
-        self.wanted_cors = cors_rule(origins)
-        self.wanted_lifecycle = lifecycle_rule(backend.upload_prefix(), days)
+        self.origins, self.days, self.prefix = origins, days, backend.upload_prefix()
+        self.wanted = {"CORS": cors_rule(origins), "Lifecycle": lifecycle_rule(self.prefix, days)}
 
-    def _get(self, operation: str, key: str, missing: str) -> list[Rule]:
+    def rules(self, kind: str) -> list[Rule]:
+        """The bucket's rules of ``kind`` (one of ``CONFIGURATIONS``)."""
+        operation, body, key = CONFIGURATIONS[kind]
+        get = getattr(self.client, "get_" + operation)
         try:
-            rules: list[Rule] = getattr(self.client, operation)(Bucket=self.bucket).get(key, [])
-            return rules
+            found: dict[str, list[Rule]] = get(Bucket=self.bucket)
         except ClientError as e:
-            if e.response["Error"]["Code"] == missing:
+            if e.response["Error"]["Code"] == "NoSuch" + body:
                 return []
             raise
-
-    def cors_rules(self) -> list[Rule]:
-        return self._get("get_bucket_cors", "CORSRules", "NoSuchCORSConfiguration")
-
-    def lifecycle_rules(self) -> list[Rule]:
-        return self._get(
-            "get_bucket_lifecycle_configuration", "Rules", "NoSuchLifecycleConfiguration"
-        )
+        return found.get(key, [])
 
     def problems(self) -> list[str]:
         """What is missing, in words; empty when the bucket is ready."""
         found = []
-        rules = self.cors_rules()
+        rules = self.rules("CORS")
         for origin in self.origins:
             for method in ("POST", "PUT"):
                 if not cors_allows(rules, origin, method):
                     found.append(f"CORS: {method} from {origin} is not allowed (or ETag hidden).")
-        prefix = self.wanted_lifecycle["Filter"]["Prefix"]
+        prefix = self.prefix
         covering = [
             rule
-            for rule in self.lifecycle_rules()
+            for rule in self.rules("Lifecycle")
             if rule.get("Status") == "Enabled"
             and prefix.startswith(rule.get("Filter", {}).get("Prefix", rule.get("Prefix", "")))
         ]
@@ -134,23 +130,14 @@ class BucketSetup:
     def apply(self) -> list[str]:
         """Write our two rules where they differ; return what changed, in words."""
         changed = []
-        cors = self.cors_rules()
-        merged = [r for r in cors if r.get("ID") != CORS_RULE_ID] + [self.wanted_cors]
-        if not _same(cors, merged):
-            self.client.put_bucket_cors(
-                Bucket=self.bucket,
-                CORSConfiguration={"CORSRules": merged},  # type: ignore[typeddict-item]
-            )
-            changed.append(f"CORS rule {CORS_RULE_ID} written.")
-        lifecycle = self.lifecycle_rules()
-        merged = [r for r in lifecycle if r.get("ID") != LIFECYCLE_RULE_ID]
-        merged.append(self.wanted_lifecycle)
-        if not _same(lifecycle, merged):
-            self.client.put_bucket_lifecycle_configuration(
-                Bucket=self.bucket,
-                LifecycleConfiguration={"Rules": merged},  # type: ignore[typeddict-item]
-            )
-            changed.append(f"Lifecycle rule {LIFECYCLE_RULE_ID} written.")
+        for kind, wanted in self.wanted.items():
+            current = self.rules(kind)
+            merged = [r for r in current if r.get("ID") != wanted["ID"]] + [wanted]
+            if not _same(current, merged):
+                operation, body, key = CONFIGURATIONS[kind]
+                put = getattr(self.client, "put_" + operation)
+                put(Bucket=self.bucket, **{body: {key: merged}})
+                changed.append(f"{kind} rule {wanted['ID']} written.")
         return changed
 
 

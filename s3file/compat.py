@@ -21,7 +21,7 @@ import contextlib
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from django import get_version
 from django.core.checks import CheckMessage, Error, register
@@ -51,14 +51,12 @@ def on_body_parsed(request: HttpRequest, then: Callable[[HttpRequest], None]) ->
 
 def parsed_post(request: HttpRequest) -> QueryDict:
     """``request.POST`` as parsed, from inside ``on_body_parsed``."""
-    post: QueryDict = request._post  # type: ignore[attr-defined]
-    return post
+    return cast(QueryDict, request._post)  # type: ignore[attr-defined]
 
 
 def parsed_files(request: HttpRequest) -> MultiValueDict[str, Any]:
     """``request.FILES`` as parsed, from inside ``on_body_parsed``."""
-    files: MultiValueDict[str, Any] = request._files  # type: ignore[attr-defined]
-    return files
+    return cast(MultiValueDict[str, Any], request._files)  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -14,12 +14,7 @@ import hashlib
 import logging
 from xml.sax.saxutils import escape
 
-from django.core.exceptions import (
-    RequestDataTooBig,
-    SuspiciousOperation,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -27,7 +22,7 @@ from django.http.multipartparser import MultiPartParserError
 from .backends import LocalBackend, local_backend
 from .backends.local import TOO_LARGE, check_part_signature, signed_limit
 from .multipart import MultipartError, unsign_upload
-from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, Refused, check_upload, content_length
+from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, SHA1, Refused, check_upload, content_length
 from .signing import SignatureExpired
 
 #: The fields a POST may carry besides the file, as the presigned policy allows them.
@@ -101,7 +96,8 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
         raise Refusal("too-large") from Refused("too-large", f"a body of {length} bytes")
     try:
         file = request.FILES.get("file")
-    except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as e:
+    # Too many fields or files, too large a body, a malformed one: Django's SuspiciousOperations.
+    except (MultiPartParserError, SuspiciousOperation) as e:
         raise Refusal("malformed") from e
     if file is None or len(request.FILES) != 1:
         raise Refusal("one-file")
@@ -130,10 +126,8 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
 
 
 def sha1_base64(file: UploadedFile[bytes]) -> str:
-    digest = hashlib.sha1(usedforsecurity=False)
-    for chunk in file.chunks():
-        digest.update(chunk)
-    return base64.b64encode(digest.digest()).decode()
+    file.seek(0)
+    return base64.b64encode(hashlib.file_digest(file, SHA1).digest()).decode()
 
 
 def part(request: HttpRequest) -> HttpResponse:
@@ -148,8 +142,7 @@ def part(request: HttpRequest) -> HttpResponse:
             raise MultipartError(400, "Part number out of range.", "InvalidArgument")
         if content_length(request) > upload.part_length(number):  # refused unread
             raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
-        md5 = request.headers.get("Content-MD5", "")
-        etag = store.write_part(upload, number, request, md5)
+        etag = store.write_part(upload, number, request)
     except MultipartError as e:
         return s3_error(e.status, e.code, e.message)
     except (KeyError, ValueError, SuspiciousOperation):

@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .backends import Backend, Head, Missing, Unavailable, backend
-from .rules import Refused, check_file, name_type
+from .rules import SHA1, Refused, check_file, name_type
 
 TOO_LARGE = _("The uploaded file “%(name)s” is larger than this field allows (%(limit)s).")
 WRONG_TYPE = _("The uploaded file “%(name)s” is not of a type this field accepts.")
@@ -79,10 +79,6 @@ class S3UploadedFile(BaseFile):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.name} ({self.key})>"  # no HEAD in a log line
 
-    @property
-    def bucket(self) -> str | None:
-        return self.backend.bucket
-
     def add_limit(self, max_size: int, accept: str) -> None:
         """Require at most ``max_size`` bytes and a name and type ``accept`` takes."""
         if (max_size, accept) not in self.limits:
@@ -91,8 +87,7 @@ class S3UploadedFile(BaseFile):
     def refuse(self) -> None:
         """Make this upload fail validation without touching storage: its grant was for
         another field or another browser session."""
-        params = {"name": self.name}
-        self.refusal = ValidationError(ELSEWHERE, code="elsewhere", params=params)
+        self.refusal = ValidationError(ELSEWHERE, code="elsewhere", params={"name": self.name})
 
     def moved_to(self, backend: Backend[Any], key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""
@@ -103,15 +98,14 @@ class S3UploadedFile(BaseFile):
     def _head(self) -> Head:
         if self.refusal is not None:
             raise self.refusal
+        params = {"name": self.name}
         try:
             head = self.backend.head(self.key, self.checksum_wanted)
         except Missing as e:
-            raise ValidationError(MISSING, code="missing", params={"name": self.name}) from e
+            raise ValidationError(MISSING, code="missing", params=params) from e
         except Unavailable as e:
             logger.warning("Storage unavailable while checking %r", self.key, exc_info=True)
-            raise ValidationError(
-                UNAVAILABLE, code="unavailable", params={"name": self.name}
-            ) from e
+            raise ValidationError(UNAVAILABLE, code="unavailable", params=params) from e
         self.etag = head.etag
         return head
 
@@ -119,13 +113,11 @@ class S3UploadedFile(BaseFile):
         """The HEAD, once every limit is met; its ``content_type`` the type to keep: the
         object's when a type of the accept list took it, the extension's when an extension
         did (never the uploader's unchecked string), else its name's."""
-        head, params = self._head, {"name": self.name}
-        kept = name_type(self.name or "") or "application/octet-stream"
+        head, params, name = self._head, {"name": self.name}, self.name or ""
+        kept = name_type(name) or "application/octet-stream"
         for max_size, accept in self.limits:
             try:
-                found = check_file(
-                    max_size, accept, self.name or "", head.size, head.content_type or None
-                )
+                found = check_file(max_size, accept, name, head.size, head.content_type or None)
             except Refused as e:
                 if e.code == "type":
                     raise ValidationError(WRONG_TYPE, code="type", params=params) from e
@@ -142,9 +134,8 @@ class S3UploadedFile(BaseFile):
         wanted = self.checksum_wanted  # then the HEAD asked for it
         if value := self._head.sha1 if wanted else self.backend.sha1(self.key, self.etag):
             return value
-        digest = hashlib.sha1(usedforsecurity=False)
-        for chunk in self.chunks():
-            digest.update(chunk)
+        self.seek(0)
+        digest = hashlib.file_digest(self, SHA1)
         self.seek(0)
         return digest.hexdigest()
 

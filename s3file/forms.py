@@ -16,7 +16,7 @@ from . import conf
 from .backends import backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import current_request, middleware_installed
+from .middleware import REQUEST, middleware_installed
 from .rules import binding, extension_types, new_grant, normal_accept, sign_grant
 
 
@@ -74,19 +74,14 @@ class S3FileInputMixin(Widget):
         max_size: int | None = None,
         checksum: bool | None = None,
     ) -> None:
-        if direct_upload is not None:
-            self.direct_upload = direct_upload
-        if max_size is not None:
-            self.max_size = max_size
-        if checksum is not None:
-            self.checksum = checksum
+        options = {"direct_upload": direct_upload, "max_size": max_size, "checksum": checksum}
+        vars(self).update({name: value for name, value in options.items() if value is not None})
         super().__init__(attrs)
 
     @property
     def uploads_directly(self) -> bool:
         wanted = self.direct_upload
-        if wanted is None:
-            wanted = conf.get("S3FILE_REPLACE_WIDGETS")
+        wanted = conf.get("S3FILE_REPLACE_WIDGETS") if wanted is None else wanted
         # Without the middleware the posted keys would be ignored and the files lost.
         return bool(wanted) and backend() is not None and middleware_installed()
 
@@ -131,12 +126,19 @@ class S3FileInputMixin(Widget):
         if store is None:
             raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
         max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        request = current_request()
+        request = REQUEST.get()
         if request is not None:
             get_token(request)
         accept = attrs.get("accept", "")
         grant = new_grant(store.upload_prefix(), max_size, accept, name, binding(request))
         url, fields = store.presign_post(grant)
+        multipart = {  # what the script needs to upload large files in parts (threshold 0: never)
+            "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
+            "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
+            "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
+            "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
+            "contentMd5": conf.get("S3FILE_MULTIPART_CONTENT_MD5"),
+        }
         return {
             "data-s3f-url": url,
             "data-s3f-fields": json.dumps(fields),
@@ -145,22 +147,11 @@ class S3FileInputMixin(Widget):
             "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
             "data-s3f-messages": json.dumps(messages(max_size)),
             "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
-            "data-s3f-multipart": json.dumps(multipart_config()),
-            "data-s3f-types": json.dumps(extension_types(attrs.get("accept", ""))),
+            "data-s3f-multipart": json.dumps(multipart),
+            "data-s3f-types": json.dumps(extension_types(accept)),
             # django-s3file 7.x marked its inputs so; templates written for it select them by it.
             "class": " ".join(dict.fromkeys([*str(attrs.get("class", "")).split(), "s3file"])),
         }
-
-
-def multipart_config() -> dict[str, Any]:
-    """What the script needs to upload large files in parts (threshold 0: never)."""
-    return {
-        "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
-        "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
-        "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
-        "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
-        "contentMd5": conf.get("S3FILE_MULTIPART_CONTENT_MD5"),
-    }
 
 
 class S3FileInput(ClearableFileInput):

@@ -28,7 +28,8 @@ MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"
 #: Name of the POST field the script adds once per uploaded input; its values are field names.
 MARKER = "s3file"
 SIGNATURE_SUFFIX = "-s3f-signature"
-#: The request ``S3FileMiddleware`` is handling (see ``current_request``).
+#: The request ``S3FileMiddleware`` is handling in this thread or task, if any (widgets render
+#: without one, and a grant is bound to the browser that asked for the page).
 REQUEST: ContextVar[HttpRequest | None] = ContextVar("s3file_request", default=None)
 #: Set on a request that carried keys its grants do not allow in their field or browser.
 REFUSED = "_s3file_refused"
@@ -93,12 +94,6 @@ class S3FileMiddleware:
             return refused(request, response)
         finally:
             REQUEST.reset(current)
-
-
-def current_request() -> HttpRequest | None:
-    """The request ``S3FileMiddleware`` is handling in this thread or task, if any (widgets
-    render without one, and a grant is bound to the browser that asked for the page)."""
-    return REQUEST.get()
 
 
 def refused(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -9,6 +9,8 @@ POST policy ``conditions()`` writes. A rule added here holds for S3 and the dev 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import mimetypes
 import os
 import posixpath
@@ -33,6 +35,8 @@ POST_MAX_SIZE = 5 * 1024**3
 MAX_OBJECT_SIZE = 5 * 1024**4
 #: The form field a browser may add with the file's SHA-1 (base64); S3 verifies it.
 CHECKSUM_FIELD = "x-amz-checksum-sha1"
+#: The checksum's hash (for integrity, not security: FIPS builds allow it so).
+SHA1 = functools.partial(hashlib.sha1, usedforsecurity=False)
 #: A Content-Type condition of an S3 POST policy: ``[op, "$Content-Type", value]``.
 Condition = list[str]
 # Control characters never appear in a browser's file name; backslashes only in attacks.
@@ -85,9 +89,14 @@ def new_grant(
     return Grant(folder, max_size, condition, normal_accept(accept), field, binding)
 
 
-def check_key_shape(key: str) -> str:
-    """Return ``key`` if it is a plain relative name: no ``..``, backslash, control character,
-    absolute path, empty or doubled segment, nor a URL-encoded form of a traversal."""
+def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
+    """Return ``key`` if it names a file inside one of ``folders``; else ``Refused``.
+
+    The key must be a plain relative name: no ``..``, backslash, control character, absolute
+    path, empty or doubled segment, nor a URL-encoded form of a traversal. ``nested``: in a
+    subfolder of its own, as the script puts each file (``folder/<random>/<name>``, so two
+    files of one name never share a key). S3's policy can only ask for the folder, so the dev
+    endpoint checks no more than that."""
     decoded = unquote(key)
     if (
         not key
@@ -97,16 +106,6 @@ def check_key_shape(key: str) -> str:
         or ".." in decoded.split("/")
     ):
         raise Refused("key", f"malformed key {key!r}")
-    return key
-
-
-def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
-    """Return ``key`` if it names a file inside one of ``folders``; else ``Refused``.
-
-    ``nested``: in a subfolder of its own, as the script puts each file
-    (``folder/<random>/<name>``, so two files of one name never share a key). S3's policy
-    can only ask for the folder, so the dev endpoint checks no more than that."""
-    check_key_shape(key)
     folders = [folders] if isinstance(folders, str) else folders
     folder = next((f for f in folders if key.startswith(f + "/")), None)
     if folder is None:
@@ -172,9 +171,8 @@ def conditions(grant: Grant) -> list[object]:
 def extension_types(accept: str) -> dict[str, str]:
     """The Content-Type to store for each ``.ext`` in ``accept``: browsers disagree on some
     (Windows calls a .csv application/vnd.ms-excel), the policy must not."""
-    extensions = (item.strip().lower() for item in accept.split(","))
-    found = {ext: mimetypes.guess_type("file" + ext, strict=False)[0] for ext in extensions}
-    return {ext: kind for ext, kind in found.items() if ext.startswith(".") and kind}
+    found = {ext: name_type("file" + ext) for ext in accept_items(accept) if ext[0] == "."}
+    return {ext: kind for ext, kind in found.items() if kind}
 
 
 def content_type_condition(accept: str) -> Condition:
@@ -184,30 +182,25 @@ def content_type_condition(accept: str) -> Condition:
     (``image/png,image/jpeg`` -> ``image/``); the browser checks the exact list before uploading.
     """
     anything = ["starts-with", "$Content-Type", ""]
-    types = set()
-    for item in accept.lower().split(","):
-        item = item.strip()
-        if not item:
-            continue
-        if item in {"*", "*/*"}:
-            return anything
-        if item.startswith("."):
-            item = mimetypes.guess_type("file" + item, strict=False)[0] or ""
-        if item.endswith("/*"):
-            item = item[:-1]
-        if "/" not in item:  # an extension without a known type, or nonsense
-            return anything
-        types.add(item)
-    if not types:
+    items = accept_items(accept)
+    types = {(name_type("file" + i) or "") if i[0] == "." else i for i in items}
+    types = {kind.removesuffix("*") if kind.endswith("/*") else kind for kind in types}
+    # Any type, an extension without a known type, or nonsense: no condition.
+    if not types or any("/" not in kind or kind == "*/" for kind in types):
         return anything
     if len(types) == 1 and not (only := next(iter(types))).endswith("/"):
         return ["eq", "$Content-Type", only]
     return ["starts-with", "$Content-Type", os.path.commonprefix(sorted(types))]
 
 
+def accept_items(accept: str) -> list[str]:
+    """The items of an ``accept`` attribute, trimmed and lower-cased."""
+    return [item for item in (i.strip().lower() for i in accept.split(",")) if item]
+
+
 def normal_accept(accept: str) -> str:
-    """``accept`` as the grant keeps it: its items, trimmed and lower-cased, comma-joined."""
-    return ",".join(item for item in (i.strip().lower() for i in accept.split(",")) if item)
+    """``accept`` as the grant keeps it: its items, comma-joined."""
+    return ",".join(accept_items(accept))
 
 
 def name_type(name: str) -> str | None:
@@ -223,7 +216,7 @@ def accepted_type(accept: str, name: str, content_type: str | None) -> str | Non
     ``type/*`` items match ``content_type`` (None, or the empty string: unknown, which no type
     item matches), which is kept. Without items every file passes, with its name's type.
     """
-    items = [item for item in normal_accept(accept).split(",") if item]
+    items = accept_items(accept)
     fallback = name_type(name) or "application/octet-stream"
     if not items:
         return fallback

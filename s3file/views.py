@@ -129,20 +129,15 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
         return ACTIONS[action](store, data, request)
     except MultipartError as e:
         return refusal(e.status, e.message, e.code, e.parts)
-    except Refused as e:
-        if e.code in REFUSALS:
-            return refusal(*REFUSALS[e.code])
-        logger.warning("Refused multipart %s: %s", action, e)
-        return refusal(403, str(e).removeprefix("s3file: "), "forbidden")
-    except RequestDataTooBig:
+    except (RequestDataTooBig, KeyError, ValueError, TypeError, OverflowError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes (a few hundred bytes of "[").
         return refusal(400, "Malformed request.", "malformed")
     except SuspiciousOperation as e:
+        if isinstance(e, Refused) and e.code in REFUSALS:
+            return refusal(*REFUSALS[e.code])
         logger.warning("Refused multipart %s: %s", action, e)
         code = "expired" if isinstance(e, SignatureExpired) else "forbidden"
         return refusal(403, str(e).removeprefix("s3file: "), code)
-    except (KeyError, ValueError, TypeError, OverflowError, RecursionError):
-        # RecursionError: JSON nested deeper than the parser goes (a few hundred bytes of "[").
-        return refusal(400, "Malformed request.", "malformed")
 
 
 def refusal(status: int, message: str, code: str, parts: list[int] | None = None) -> JsonResponse:

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import contextlib
+from typing import Any
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
@@ -15,9 +16,6 @@ from s3file import conf
 
 from .base import Backend, Head, Missing, Unavailable
 from .local import LocalBackend
-
-if TYPE_CHECKING:
-    from .s3 import S3Backend
 
 __all__ = ["Backend", "Head", "LocalBackend", "Missing", "Unavailable", "backend"]
 
@@ -30,11 +28,9 @@ def default_storage() -> Storage:
 def backend(storage: Storage | None = None) -> Backend[Any] | None:
     """The backend of ``storage`` (default: ``default_storage()``), or None."""
     storage = default_storage() if storage is None else storage
-    try:
+    with contextlib.suppress(ImportError):  # django-storages is an optional extra
         from storages.backends.s3 import S3Storage
-    except ImportError:  # django-storages is an optional extra
-        pass
-    else:
+
         if isinstance(storage, S3Storage):
             from .s3 import S3Backend
 
@@ -48,15 +44,4 @@ def backend(storage: Storage | None = None) -> Backend[Any] | None:
 
 def local_backend() -> LocalBackend | None:
     """The default storage's backend if the dev endpoint serves it, else None."""
-    found = backend()
-    return found if isinstance(found, LocalBackend) else None
-
-
-def s3_backend(storage: Storage | None = None) -> S3Backend | None:
-    """The backend of ``storage`` (default: ``default_storage()``) if it is in S3, else None."""
-    found = backend(storage)
-    if found is None or isinstance(found, LocalBackend):
-        return None  # and django-storages may be missing
-    from .s3 import S3Backend
-
-    return found if isinstance(found, S3Backend) else None
+    return found if isinstance(found := backend(), LocalBackend) else None

@@ -62,7 +62,7 @@ class Backend(ABC, Generic[S]):
     def upload_prefix(self) -> str:
         """Where browsers upload, as a key prefix ending in "/"."""
         path: str = conf.get("S3FILE_UPLOAD_PATH").strip("/")
-        return posixpath.join(self.location, path) + "/" if self.location else path + "/"
+        return posixpath.join(self.location, path) + "/"
 
     def storage_name(self, key: str) -> str:
         """The storage-relative name of the full key ``key``."""
@@ -80,17 +80,18 @@ class Backend(ABC, Generic[S]):
     def head(self, key: str, checksum: bool = False) -> Head:
         """Size and type of ``key`` (with its SHA-1 if ``checksum``); Missing, Unavailable."""
 
-    @abstractmethod
     def sha1(self, key: str, etag: str) -> str:
-        """The SHA-1 (hex) the storage verified for ``key``, or ""."""
+        """The SHA-1 (hex) the storage verified for ``key``, or "" (none did: the file
+        computes it)."""
+        return ""
 
-    @abstractmethod
     def open(self, key: str, size: int, etag: str) -> IO[bytes]:
         """``key`` for reading, as long as it is still the version ``etag``."""
+        return self.storage.open(key, "rb")
 
-    @abstractmethod
     def delete(self, key: str) -> None:
         """Delete ``key``; a failure is logged, never raised (the lifecycle rule remains)."""
+        self.storage.delete(key)
 
     @abstractmethod
     def create(self, key: str, content_type: str) -> str:

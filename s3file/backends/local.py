@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -11,12 +13,12 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Protocol
 from urllib.parse import urlencode
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
+from django.http import HttpRequest
 from django.urls import get_script_prefix
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -25,10 +27,6 @@ from s3file.multipart import SALT, MiB, MultipartError, Part, Upload, gone
 from s3file.rules import POST_MAX_SIZE, Grant, name_type, sign_grant, unsign_grant
 
 from .base import Backend, Head, Missing
-
-
-class Readable(Protocol):
-    def read(self, n: int = -1, /) -> bytes: ...
 
 
 def endpoint_url(path: str = "") -> str:
@@ -48,8 +46,7 @@ class LocalBackend(Backend[FileSystemStorage]):
         fields = {"key": grant.folder + "/${filename}", "success_action_status": "201"}
         # The size the endpoint reads at most, where it sees it before reading the body.
         limit = min(grant.max_size, POST_MAX_SIZE)
-        query = urlencode({"limit": limit, "signature": limit_signature(limit)})
-        url = endpoint_url("?" + query)
+        url = endpoint_url("?" + urlencode({"limit": limit, "signature": limit_signature(limit)}))
         return url, {**fields, "policy": policy, "x-amz-signature": signature}
 
     @staticmethod
@@ -73,16 +70,6 @@ class LocalBackend(Backend[FileSystemStorage]):
             return Head(self.storage.size(key), name_type(key))
         except (OSError, SuspiciousFileOperation) as e:
             raise Missing(key) from e
-
-    def sha1(self, key: str, etag: str) -> str:
-        return ""  # nothing verified one: the file computes it
-
-    def open(self, key: str, size: int, etag: str) -> IO[bytes]:
-        file: IO[bytes] = self.storage.open(key, "rb")
-        return file
-
-    def delete(self, key: str) -> None:
-        self.storage.delete(key)
 
     def folder(self, upload_id: str) -> Path:
         return Path(self.storage.path(".s3file-multipart")) / uuid.UUID(upload_id).hex
@@ -140,24 +127,25 @@ class LocalBackend(Backend[FileSystemStorage]):
     def abort(self, upload: Upload) -> None:
         shutil.rmtree(self.folder(upload.upload_id), ignore_errors=True)
 
-    def write_part(self, upload: Upload, number: int, stream: Readable, md5: str) -> str:
-        """Store part ``number`` read from ``stream``; check Content-MD5 (``md5``) as S3 does;
+    def write_part(self, upload: Upload, number: int, request: HttpRequest) -> str:
+        """Store part ``number``, the body of ``request``; check its Content-MD5 as S3 does;
         return its ETag."""
         folder = self.folder(upload.upload_id)
         if not folder.is_dir():
             raise gone()
-        digest = hashlib.md5(usedforsecurity=False)
+        digest = MD5()
         partial = folder / f".{number}.partial"
         room = upload.part_length(number)
         with open(partial, "wb") as out:
             # At most the part's signed size, and one byte more, which says it is too large.
-            while room >= 0 and (chunk := stream.read(min(MiB, room + 1))):
+            while room >= 0 and (chunk := request.read(min(MiB, room + 1))):
                 room -= len(chunk)
                 digest.update(chunk)
                 out.write(chunk)
         if room < 0:
             partial.unlink()
             raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
+        md5 = request.headers.get("Content-MD5", "")
         if md5 and base64.b64encode(digest.digest()).decode() != md5:
             partial.unlink()
             raise MultipartError(400, "The Content-MD5 you specified did not match.", "BadDigest")
@@ -168,6 +156,7 @@ class LocalBackend(Backend[FileSystemStorage]):
 #: S3's error code for a body over its limit.
 TOO_LARGE = "EntityTooLarge"
 LIMIT_SALT = "s3file.dev-limit"
+MD5 = functools.partial(hashlib.md5, usedforsecurity=False)
 
 
 def limit_signature(limit: int) -> str:
@@ -176,13 +165,11 @@ def limit_signature(limit: int) -> str:
 
 def signed_limit(query: Mapping[str, str]) -> int | None:
     """The body size a POST URL was signed for; None if it carries none, or a forged one."""
-    try:
+    with contextlib.suppress(KeyError, ValueError):
         limit = int(query["limit"])
-    except (KeyError, ValueError):
-        return None
-    if not constant_time_compare(query.get("signature", ""), limit_signature(limit)):
-        return None
-    return limit
+        if constant_time_compare(query.get("signature", ""), limit_signature(limit)):
+            return limit
+    return None
 
 
 def part_signature(handle: str, number: int, expires: int) -> str:
@@ -198,8 +185,5 @@ def check_part_signature(handle: str, number: int, expires: int, signature: str)
 
 
 def md5_etag(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
     with open(path, "rb") as f:
-        while chunk := f.read(MiB):
-            digest.update(chunk)
-    return f'"{digest.hexdigest()}"'
+        return f'"{hashlib.file_digest(f, MD5).hexdigest()}"'

@@ -8,7 +8,6 @@ import logging
 import threading
 from typing import IO, TYPE_CHECKING, Any
 
-import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import SuspiciousOperation
@@ -30,11 +29,9 @@ else:
 logger = logging.getLogger("s3file")
 _clients: dict[str, S3Client] = {}
 _clients_lock = threading.Lock()
-#: django-storages' settings a client is built from (and its client_config).
-CLIENT_SETTINGS = (
-    *("session_profile", "access_key", "secret_key", "security_token"),
-    *("region_name", "use_ssl", "endpoint_url", "verify"),
-)
+#: django-storages' settings a client is built from: its session's, then the client's own.
+SESSION_SETTINGS = ("session_profile", "access_key", "secret_key", "security_token")
+CLIENT_SETTINGS = ("region_name", "use_ssl", "endpoint_url", "verify")
 
 
 def shared_client(storage: S3Storage) -> S3Client:
@@ -43,16 +40,13 @@ def shared_client(storage: S3Storage) -> S3Client:
     django-storages builds a boto3 resource per thread (resources are not thread-safe), which
     costs 90-330 ms of CPU in each new thread; clients are thread-safe, so s3file's own calls
     share one and a request in a fresh thread builds nothing."""
-    values = [getattr(storage, name) for name in CLIENT_SETTINGS]
-    key = repr([*values, sorted(vars(storage.client_config).items())])
+    options = {name: getattr(storage, name) for name in CLIENT_SETTINGS}
+    credentials = [getattr(storage, name) for name in SESSION_SETTINGS]
+    key = repr([*credentials, options, sorted(vars(storage.client_config).items())])
     if (client := _clients.get(key)) is None:
         with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
             if (client := _clients.get(key)) is None:
-                profile, key_id, secret, token = values[:4]  # a profile wins, as in storages
-                if profile:
-                    key_id = secret = token = None
-                session = boto3.Session(key_id, secret, token, profile_name=profile)
-                options = dict(zip(CLIENT_SETTINGS[4:], values[4:], strict=True))
+                session = storage._create_session()  # a profile wins over keys, as there
                 client = _clients[key] = session.client(
                     "s3", config=storage.client_config, **options
                 )
@@ -259,9 +253,6 @@ class RangedReader(io.RawIOBase):
 
     def seekable(self) -> bool:
         return True
-
-    def tell(self) -> int:
-        return self.position
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]

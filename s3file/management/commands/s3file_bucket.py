@@ -8,7 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from s3file import conf
-from s3file.backends import s3_backend
+from s3file.backends import backend
+from s3file.backends.s3 import S3Backend
 from s3file.bucket import BucketSetup, cors_origins
 
 
@@ -39,8 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, check: bool, apply: bool, **options: Any) -> None:
-        backend = s3_backend()
-        if backend is None:
+        if not isinstance(store := backend(), S3Backend):
             raise CommandError("The default storage is not an S3 storage: nothing to set up.")
         days = options["expire_days"] or conf.get("S3FILE_EXPIRE_DAYS")
         if days < 1:
@@ -49,14 +49,12 @@ class Command(BaseCommand):
             origins = sorted(set(options["origins"] or cors_origins()))
         except ImproperlyConfigured as e:
             raise CommandError(str(e)) from e
-        setup = BucketSetup(backend, origins, days)
+        setup = BucketSetup(store, origins, days)
         if apply:
             for change in setup.apply() or ["Nothing to change."]:
                 self.stdout.write(change)
-        problems = setup.problems()
-        for problem in problems:
-            self.stderr.write(problem)
-        if problems:
+        if problems := setup.problems():
+            self.stderr.write("\n".join(problems))
             raise CommandError(f"Bucket {setup.bucket} is not ready for direct uploads.")
         self.stdout.write(
             self.style.SUCCESS(f"Bucket {setup.bucket} is ready for direct uploads.")
