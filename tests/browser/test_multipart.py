@@ -95,18 +95,22 @@ def test_a_300_mb_file_goes_up_in_parts_and_arrives_intact(page, live_server, s3
     assert not events(page, "retry")
 
 
+@pytest.fixture
+def proxy(s3, settings):
+    """A FaultProxy in front of S3, which the storage (and so every part URL) goes through."""
+    proxy = FaultProxy(s3.server.s3_port)
+    settings.STORAGES = s3_storage_settings(s3.server, s3.name, endpoint_url=proxy.url)
+    yield proxy
+    proxy.close()
+
+
 @pytest.mark.s3
 @pytest.mark.usefixtures("small_parts")
-def test_dropped_connections_and_500s_are_retried(page, live_server, s3, settings, tmp_path):
-    proxy = FaultProxy(s3.server.s3_port)
-    try:
-        settings.STORAGES = s3_storage_settings(s3.server, s3.name, endpoint_url=proxy.url)
-        proxy.faults = {2: ["500"], 3: ["drop"], 5: ["500", "drop"]}
-        big = make_file(tmp_path / "flaky.bin", 38 * MiB, seed=7)
-        submit(page, live_server, big)
-        data = result(page)
-    finally:
-        proxy.close()
+def test_dropped_connections_and_500s_are_retried(page, live_server, s3, proxy, tmp_path):
+    proxy.faults = {2: ["500"], 3: ["drop"], 5: ["500", "drop"]}
+    big = make_file(tmp_path / "flaky.bin", 38 * MiB, seed=7)
+    submit(page, live_server, big)
+    data = result(page)
 
     assert data["files"]["file"][0]["size"] == 38 * MiB
     assert sha256(s3.read("documents/flaky.bin")) == sha256(big)
@@ -211,18 +215,13 @@ def test_without_workers_the_page_hashes_the_parts(page, live_server, dev_storag
 
 @pytest.mark.s3
 @pytest.mark.usefixtures("small_parts")
-def test_a_part_corrupted_on_the_way_is_sent_again(page, live_server, s3, settings, tmp_path):
+def test_a_part_corrupted_on_the_way_is_sent_again(page, live_server, s3, proxy, tmp_path):
     """S3 stores what it got; its ETag differs from the browser's MD5, so complete names the
     part and the script sends it again: the object is the file, byte for byte."""
-    proxy = FaultProxy(s3.server.s3_port)
-    try:
-        settings.STORAGES = s3_storage_settings(s3.server, s3.name, endpoint_url=proxy.url)
-        proxy.faults = {3: ["corrupt"]}
-        big = make_file(tmp_path / "garbled.bin", 23 * MiB, seed=11)
-        submit(page, live_server, big)
-        data = result(page)
-    finally:
-        proxy.close()
+    proxy.faults = {3: ["corrupt"]}
+    big = make_file(tmp_path / "garbled.bin", 23 * MiB, seed=11)
+    submit(page, live_server, big)
+    data = result(page)
 
     assert data["files"]["file"][0]["size"] == 23 * MiB
     assert sha256(s3.read("documents/garbled.bin")) == sha256(big)
