@@ -43,9 +43,9 @@ def clients() -> dict[str, Any]:
             client = Client()
             client.get("/ping/")
         result[name] = client
-    # The middleware answers its endpoint path itself (the dev endpoint: 405 for a GET).
-    assert result[STACKS[1]].get("/__s3file__/").status_code == 405
-    assert result[STACKS[0]].get("/__s3file__/").status_code == 404
+    # The middleware answers its endpoint path itself (the multipart API: 405 for a GET).
+    assert result[STACKS[1]].get("/__s3file__/multipart/create/").status_code == 405
+    assert result[STACKS[0]].get("/__s3file__/multipart/create/").status_code == 404
     return result
 
 
