@@ -8,6 +8,7 @@ import logging
 import threading
 from typing import IO, TYPE_CHECKING, Any
 
+import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import SuspiciousOperation
@@ -46,7 +47,10 @@ def shared_client(storage: S3Storage) -> S3Client:
     if (client := _clients.get(key)) is None:
         with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
             if (client := _clients.get(key)) is None:
-                session = storage._create_session()  # a profile wins over keys, as there
+                profile, key_id, secret, token = credentials  # a profile wins, as in storages
+                if profile:
+                    key_id = secret = token = None
+                session = boto3.Session(key_id, secret, token, profile_name=profile)
                 client = _clients[key] = session.client(
                     "s3", config=storage.client_config, **options
                 )
