@@ -1,4 +1,5 @@
-"""Every private name of Django that s3file touches, in one place, checked at start-up.
+"""Every private name of Django and django-storages that s3file touches, in one place,
+checked at start-up.
 
 - ``HttpRequest._load_post_and_files``: the method that parses a body; the middleware wraps
   it, so ``request.FILES`` gains the uploads exactly when Django parses, never earlier.
@@ -11,8 +12,13 @@
   CSRF secret, which a grant is bound to (hashed, see ``rules.binding``). ``get_token()`` and
   ``CsrfViewMiddleware`` keep it in META; ``_get_secret`` reads it from the cookie (or the
   session) for the endpoints, when the CSRF middleware comes after s3file's.
+- django-storages (``S3OptimizedUploadStorage``, which subclasses its ``S3Storage``):
+  ``S3Storage._normalize_name`` and ``._get_write_parameters``, the key and the write
+  parameters (ContentType, ACL, ``object_parameters``) its own ``_save`` would use, so a copy
+  lands exactly as an upload would; ``S3File._storage``, the storage of another S3 file, to
+  tell whether a server-side copy can reach it.
 
-``check_private_api`` (``s3file.E002``) names what moved, should a Django release rename one.
+``check_private_api`` (``s3file.E002``) names what moved, should a release rename one.
 """
 
 from __future__ import annotations
@@ -32,8 +38,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware import csrf
 from django.utils.datastructures import MultiValueDict
 
-#: The Django releases these names were checked against.
-EXPECTED = "Django 5.2 to 6.1"
+#: The releases these names were checked against.
+EXPECTED = "Django 5.2 to 6.1, django-storages 1.14"
 LOAD = "_load_post_and_files"
 
 
@@ -108,6 +114,14 @@ def moved() -> list[str]:
             getattr(csrf.CsrfViewMiddleware, "_get_secret", None)
         ),
     }
+    with contextlib.suppress(ImportError):  # django-storages is optional (the "s3" extra)
+        from storages.backends.s3 import S3File, S3Storage
+
+        found |= {
+            f"S3Storage.{name}": callable(getattr(S3Storage, name, None))
+            for name in ("_normalize_name", "_get_write_parameters")
+        }
+        found["S3File._storage"] = "_storage" in S3File.__init__.__code__.co_names
     return [name for name, present in found.items() if not present]
 
 
@@ -115,9 +129,9 @@ def moved() -> list[str]:
 def check_private_api(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return [
         Error(
-            f"s3file relies on {name}, which Django {get_version()} no longer has as "
-            f"expected ({EXPECTED}).",
-            hint="Use a Django release s3file supports, or an s3file release for this one.",
+            f"s3file relies on {name}, which Django {get_version()} or the installed "
+            f"django-storages no longer has as expected ({EXPECTED}).",
+            hint="Use releases s3file supports, or an s3file release for these.",
             id="s3file.E002",
         )
         for name in moved()

@@ -1,4 +1,5 @@
-"""The private Django names s3file touches: present in this Django, and named if one moves."""
+"""The private names of Django and django-storages s3file touches: present, and named if one
+moves."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def test_a_renamed_name_is_reported_with_the_django_it_was_expected_in(monkeypat
     assert any("ASGIRequest._load_post_and_files" in error.msg for error in errors)
     assert any("HttpRequest._load_post_and_files" in error.msg for error in errors)
     assert all(EXPECTED in error.msg for error in errors)
+
+
+def test_a_renamed_name_of_django_storages_is_reported(monkeypatch):
+    from storages.backends.s3 import S3Storage
+
+    monkeypatch.delattr(S3Storage, "_get_write_parameters")
+    [error] = check_private_api()
+    assert error.id == "s3file.E002" and "S3Storage._get_write_parameters" in error.msg
 
 
 def test_adding_a_base_twice_adds_it_once():
