@@ -22,10 +22,13 @@ from .common import Context, MiB, log, median, rotated
 from .process import DjangoServer, storage_env
 
 NAME = "load"
+#: The listen queue of the third server (Django's ``WSGIServer.request_queue_size`` is 10).
+BACKLOG = 128
 TITLE = "7. Final POST under load"
 MODELS = {
     "pool": "pool of 4 reused threads (gunicorn gthread-like)",
     "threaded": "a thread per request (runserver)",
+    "threaded-backlog": f"a thread per request, listen queue {BACKLOG} (runserver's: 10)",
 }
 FILE_SIZE = MiB
 CONTENT_TYPE = "application/octet-stream"
@@ -77,9 +80,7 @@ def run(ctx: Context) -> dict[str, Any]:
         client = s3.client()
         options = s3.storage_options(bucket)
         servers = {
-            model: DjangoServer(
-                f"load-{model}", storage_env("direct", options, BENCH_SERVER=model), ctx.log_dir
-            )
+            model: DjangoServer(f"load-{model}", server_env(model, options), ctx.log_dir)
             for model in MODELS
         }
         try:
@@ -102,6 +103,12 @@ def run(ctx: Context) -> dict[str, Any]:
                 server.stop()
     params = {"count": count, "at_once": at_once, "runs": ctx.load_runs, "file_mib": 1}
     return {"params": params, "runs": rows}
+
+
+def server_env(model: str, options: dict[str, Any]) -> dict[str, str]:
+    server, _, backlog = model.partition("-")
+    extra = {"BENCH_BACKLOG": str(BACKLOG)} if backlog else {}
+    return storage_env("direct", options, BENCH_SERVER=server, **extra)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -150,7 +157,7 @@ def render(result: dict[str, Any]) -> str:
 
 {report.table(headers, rows)}
 
-{params["runs"]} runs of {params["count"]} form submissions per server, the two servers taking
+{params["runs"]} runs of {params["count"]} form submissions per server, the servers taking
 turns; the percentiles are over every submission of the runs. Each submission is the form POST
 s3file's script makes once a file ({params["file_mib"]} MiB) is in S3: its key and the input's
 signature; the view validates the form and saves the file with `S3OptimizedUploadStorage`
@@ -160,6 +167,12 @@ first byte sent to the answer's last byte. *CPU s each*: the Django process's us
 over the run, divided by the submissions (median of the runs). Both servers are Django's own
 WSGI server in one process (`benchmarks/serve.py`): on the pool, requests run on 4 reused
 threads (later ones wait for a free thread); on *a thread per request*, each connection gets a
-new thread, as under `runserver`, and django-storages builds that thread's boto3 client (its
-connection is per thread). Each server first served a warm-up batch of 8 submissions at once.
+new thread, as under `runserver`, where django-storages would build that thread's boto3
+client (its connection is per thread): s3file's own S3 calls share one client, so the CPU per
+submission is the same on every server. Both keep Django's listen queue of 10 connections
+(`WSGIServer.request_queue_size`): with 20 clients connecting at once and 20 request threads
+holding the GIL, runserver's accept loop falls behind, the kernel drops connection attempts and
+the clients try again after Linux's 1 s SYN timeout, which is the p95 of the second row. The
+third row is the same server with a queue of {BACKLOG}. Each server first served a warm-up
+batch of 8 submissions at once.
 """

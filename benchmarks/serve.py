@@ -77,6 +77,8 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     app = with_counter(StaticFilesHandler(get_wsgi_application()), counter)
+    if backlog := os.environ.get("BENCH_BACKLOG"):  # the listen queue (Django's: 10)
+        WSGIServer.request_queue_size = int(backlog)
     if os.environ.get("BENCH_SERVER", "pool") == "threaded":
         run("127.0.0.1", int(sys.argv[1]), app, threading=True)  # what runserver runs
     else:
