@@ -166,7 +166,7 @@ export async function uploadMultipart({
 
   const sendPart = async (n) => {
     const blob = slice(n);
-    const md5 = digest(n);
+    const md5 = digest(n); // hashing starts now; only `complete` (or contentMd5) waits for it
     const headers = config.contentMd5 ? { "Content-MD5": await md5 } : {};
     for (let attempt = 1; ; attempt++) {
       try {
