@@ -43,8 +43,9 @@ logger = logging.getLogger("s3file")
 FIRST_URLS = 20
 #: Part URLs one request may ask for.
 MAX_SIGN_BATCH = 1000
-#: The largest JSON body an action takes (1000 part numbers need some 6 KB).
-MAX_BODY = 64 * 1024
+#: The largest JSON body an action takes: ``complete`` posts an MD5 per part, 10,000 of
+#: them some 270 KB (1000 part numbers to ``sign`` need some 6 KB).
+MAX_BODY = 384 * 1024
 Data = dict[str, Any]
 #: What a refusal of the rules answers: status, sentence, code.
 REFUSALS = {

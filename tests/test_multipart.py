@@ -278,3 +278,15 @@ def test_of_a_part_listed_twice_complete_joins_the_copy_the_browser_sent():
             md5,
         )
     assert (refused.value.code, refused.value.parts) == ("BadDigest", [2])
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_complete_takes_the_md5s_of_10000_parts(client, settings):
+    """The most parts an upload can have: their MD5s fit in what the endpoint reads."""
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
+    token = sign_folder(FOLDER, MAX_PARTS * 5 * MiB, content_type_condition("video/*"))
+    _, created = create(client, size=MAX_PARTS * 5 * MiB, token=token)
+    assert created["parts"] == MAX_PARTS
+    md5 = [b64md5(str(n).encode()) for n in range(MAX_PARTS)]
+    status, answer = api(client, "complete", upload=created["upload"], md5=md5)
+    assert status == 400 and "parts missing [1, 2" in answer["error"]  # read, not refused
