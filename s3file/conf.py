@@ -25,8 +25,8 @@ DEFAULTS: dict[str, Any] = {
     # Tries after the first for a part that fails with a network error or a 5xx.
     "S3FILE_MULTIPART_RETRIES": 5,
     # Send each part with a Content-MD5 that S3 checks on arrival (hashing before sending),
-    # instead of comparing S3's part ETags with the browser's MD5s at the end. Needed where
-    # ETags are not MD5s: SSE-KMS or SSE-C, also as a bucket's default encryption.
+    # instead of comparing S3's part ETags with the browser's MD5s at the end. Uploads S3
+    # encrypts with KMS or SSE-C (whose ETags are not MD5s) go so whatever this says.
     "S3FILE_MULTIPART_CONTENT_MD5": False,
     # Seconds a rendered form's upload policy stays valid; the signed folder posted back
     # to Django stays valid twice as long, so a long upload can still be submitted.

@@ -137,7 +137,6 @@ class S3FileInputMixin(Widget):
             "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
             "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
             "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
-            "contentMd5": conf.get("S3FILE_MULTIPART_CONTENT_MD5"),
         }
         return {
             "data-s3f-url": url,

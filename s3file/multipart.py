@@ -55,6 +55,8 @@ class Upload(NamedTuple):
     part_size: int
     #: The browser it was started in (its grant's ``binding``); only that one may go on.
     binding: str = ""
+    #: Parts go up with a Content-MD5 that S3 checks, rather than compared by ETag at the end.
+    content_md5: bool = False
 
     @property
     def parts(self) -> int:
@@ -117,8 +119,8 @@ def check_complete(
 
 def part_md5s(value: object, upload: Upload) -> list[str] | None:
     """The hex MD5 of each part, from the base64 ones ``complete`` posts; None where S3 checked
-    each part's Content-MD5 instead (``S3FILE_MULTIPART_CONTENT_MD5``)."""
-    if conf.get("S3FILE_MULTIPART_CONTENT_MD5"):
+    each part's Content-MD5 instead (``Upload.content_md5``)."""
+    if upload.content_md5:
         return None
     if not isinstance(value, list) or len(value) != upload.parts:
         raise ValueError("md5 must list each part's MD5")

@@ -62,9 +62,14 @@ def create(store: Backend[Any], data: Data, request: HttpRequest) -> JsonRespons
         raise ValueError("an empty file needs no multipart upload")
     check_browser(grant.binding, request)
     kept = check_upload(grant, key, size, content_type, MAX_OBJECT_SIZE, by_name=store.by_name)
-    upload_id = store.create(key, kept)
-    created = Upload(key, upload_id, size, part_size(size), grant.binding)
-    body = {"upload": sign_upload(created), "partSize": created.part_size}
+    upload_id, etag_md5 = store.create(key, kept)
+    content_md5 = conf.get("S3FILE_MULTIPART_CONTENT_MD5") or not etag_md5
+    created = Upload(key, upload_id, size, part_size(size), grant.binding, content_md5)
+    body = {
+        "upload": sign_upload(created),
+        "partSize": created.part_size,
+        "contentMd5": content_md5,
+    }
     # The first parts' URLs too: the browser can start sending without another round trip.
     first = store.part_urls(created, list(range(1, min(created.parts, FIRST_URLS) + 1)))
     return JsonResponse({**body, "parts": created.parts, "urls": first})

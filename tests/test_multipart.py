@@ -290,3 +290,33 @@ def test_complete_takes_the_md5s_of_10000_parts(client, settings):
     md5 = [b64md5(str(n).encode()) for n in range(MAX_PARTS)]
     status, answer = api(client, "complete", upload=created["upload"], md5=md5)
     assert status == 400 and "parts missing [1, 2" in answer["error"]  # read, not refused
+
+
+@pytest.mark.parametrize(
+    ("created", "etag_md5"),
+    [
+        ({}, True),
+        ({"ServerSideEncryption": "AES256"}, True),
+        ({"ServerSideEncryption": "aws:kms"}, False),
+        ({"ServerSideEncryption": "aws:kms:dsse"}, False),
+        ({"ServerSideEncryption": "AES256", "SSECustomerAlgorithm": "AES256"}, False),
+    ],
+)
+def test_parts_of_a_kms_or_sse_c_upload_have_no_md5_etags(created, etag_md5):
+    """What S3 answers to CreateMultipartUpload says, for the bucket's default encryption too."""
+    from s3file.backends.s3 import etags_are_md5
+
+    assert etags_are_md5({"UploadId": "x", **created}) is etag_md5
+
+
+@pytest.mark.usefixtures("dev_storage")
+@pytest.mark.parametrize("setting", [False, True])
+def test_create_says_how_parts_are_checked_and_the_handle_keeps_it(client, settings, setting):
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MiB
+    settings.S3FILE_MULTIPART_CONTENT_MD5 = setting
+    _, created = create(client, size=12 * MiB)
+    assert created["contentMd5"] is setting
+    put_parts(client, created, b"x" * 12 * MiB)
+    settings.S3FILE_MULTIPART_CONTENT_MD5 = not setting  # changed meanwhile: the upload keeps its
+    status, answer = api(client, "complete", upload=created["upload"], md5=None)
+    assert (status, answer.get("code")) == ((200, None) if setting else (400, "malformed"))

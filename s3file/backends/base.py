@@ -94,8 +94,9 @@ class Backend(ABC, Generic[S]):
         self.storage.delete(key)
 
     @abstractmethod
-    def create(self, key: str, content_type: str) -> str:
-        """Start a multipart upload to ``key``; return its id."""
+    def create(self, key: str, content_type: str) -> tuple[str, bool]:
+        """Start a multipart upload to ``key``; return its id, and whether its parts' ETags
+        are their MD5s (not under SSE-KMS or SSE-C)."""
 
     @abstractmethod
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:

@@ -80,11 +80,11 @@ class LocalBackend(Backend[FileSystemStorage]):
         if target.is_dir() or any(p.is_file() for p in target.parents if root in p.parents):
             raise MultipartError(400, "The key names a folder, or lies below a file.", "key")
 
-    def create(self, key: str, content_type: str) -> str:
+    def create(self, key: str, content_type: str) -> tuple[str, bool]:
         self.check_free(key)
         upload_id = uuid.uuid4().hex
         self.folder(upload_id).mkdir(parents=True)
-        return upload_id
+        return upload_id, True
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
         expires = int(time.time()) + conf.get("S3FILE_EXPIRES")

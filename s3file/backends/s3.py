@@ -75,6 +75,13 @@ def hex_sha1(value: str) -> str:
     return base64.b64decode(value).hex() if value and "-" not in value else ""
 
 
+def etags_are_md5(created: dict[str, Any]) -> bool:
+    """Whether the parts of an upload S3 created so (its answer) get their MD5 as ETag: not
+    when KMS encrypts them (the storage's parameters or the bucket's default) or SSE-C."""
+    kms = str(created.get("ServerSideEncryption", "")).startswith("aws:kms")
+    return not kms and "SSECustomerAlgorithm" not in created
+
+
 class S3Backend(Backend[S3Storage]):
     """Direct uploads into the storage's bucket: presigned POSTs and multipart uploads."""
 
@@ -194,9 +201,9 @@ class S3Backend(Backend[S3Storage]):
         except BotoCoreError as e:
             raise MultipartError(502, "The storage server could not be reached.") from e
 
-    def create(self, key: str, content_type: str) -> str:
+    def create(self, key: str, content_type: str) -> tuple[str, bool]:
         created = self.call("create_multipart_upload", Key=key, ContentType=content_type)
-        return str(created["UploadId"])
+        return str(created["UploadId"]), etags_are_md5(created)
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
         params = {"Bucket": self.bucket, "Key": upload.key, "UploadId": upload.upload_id}

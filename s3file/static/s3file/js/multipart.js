@@ -130,7 +130,7 @@ export async function uploadMultipart({
     const token = input.dataset.s3fSignature;
     const created = await api("create", { token, key, size: file.size, contentType });
     upload = { handle: created.upload, key, token, partSize: created.partSize,
-      parts: created.parts };
+      parts: created.parts, contentMd5: created.contentMd5 };
     firstUrls = created.urls;
     remember(memory, upload);
   }
@@ -156,7 +156,8 @@ export async function uploadMultipart({
     return urls.get(n);
   };
   // Each part's MD5, hashed while it travels: `complete` hands them to the server, which
-  // compares them with the ETags S3 computed (with `contentMd5`, S3 checks each PUT instead).
+  // compares them with the ETags S3 computed (`contentMd5`: S3 checks each PUT instead, where
+  // ETags are no MD5s).
   const slice = (n) => file.slice((n - 1) * partSize, (n - 1) * partSize + length(n));
   const digests = new Map(); // part number -> Promise of its MD5 (base64)
   const digest = (n) => {
@@ -167,7 +168,7 @@ export async function uploadMultipart({
   const sendPart = async (n) => {
     const blob = slice(n);
     const md5 = digest(n); // hashing starts now; only `complete` (or contentMd5) waits for it
-    const headers = config.contentMd5 ? { "Content-MD5": await md5 } : {};
+    const headers = upload.contentMd5 ? { "Content-MD5": await md5 } : {};
     for (let attempt = 1; ; attempt++) {
       try {
         const xhr = await send("PUT", await urlFor(n), blob, {
