@@ -10,12 +10,14 @@ storage side of each step is the backend's (``backends``).
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable
 from typing import NamedTuple, TypedDict
 
 from . import conf
 from .signing import sign_tuple, unsign_tuple
 
+logger = logging.getLogger("s3file")
 MiB = 1024**2
 MIN_PART_SIZE = 5 * MiB
 MAX_PARTS = 10_000
@@ -79,12 +81,13 @@ def gone() -> MultipartError:
 
 
 def check_complete(
-    upload: Upload, parts: list[Part], abort: Callable[[Upload], None], md5: object
+    upload: Upload, parts: list[Part], abort: Callable[[Upload], None], md5: list[str] | None
 ) -> list[Part]:
     """The parts, in order, if they are exactly the upload's; else MultipartError. Parts of
     the wrong size did not come from the script: ``abort`` the upload, freeing the space.
-    ``md5`` (the browser's MD5 of each part, base64, as posted) must match the ETags S3
-    computed; a part that does not is named in the error, for the browser to send again."""
+    ``md5`` (``part_md5s``) must match the ETags S3 computed; a part that does not is named in
+    the error, for the browser to send again. If none does, the ETags are no MD5s (a store
+    that encrypts parts, or a proxy that changes every byte): sending again would not help."""
     # A part number sent twice is listed twice by some S3 servers (SeaweedFS), and they join
     # the copy whose ETag ``complete`` names; S3 keeps the last.
     by_number: dict[int, list[Part]] = {}
@@ -103,15 +106,22 @@ def check_complete(
         raise MultipartError(
             400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
         )
-    digests = part_md5s(md5, upload)
-    if digests is None:
+    if md5 is None:
         return [by_number[n][-1] for n in numbers]
     matching = [
         next((p for p in reversed(by_number[n]) if p["etag"].strip('"') == digest), None)
-        for n, digest in zip(numbers, digests, strict=True)
+        for n, digest in zip(numbers, md5, strict=True)
     ]
     changed = [n for n, part in zip(numbers, matching, strict=True) if part is None]
+    if len(changed) == upload.parts > 1:
+        logger.error(
+            "No part of %r has its MD5 as ETag: if the storage encrypts parts without saying "
+            "so, set S3FILE_MULTIPART_CONTENT_MD5 = True.",
+            upload.key,
+        )
+        raise MultipartError(502, "The storage server could not check the upload.", "etag")
     if changed:
+        logger.warning("Parts %s of %r changed on the way; asked again", changed, upload.key)
         message = "Parts changed on the way (their MD5 does not match): send them again."
         raise MultipartError(400, message, "BadDigest", changed)
     return [part for part in matching if part is not None]
@@ -119,8 +129,9 @@ def check_complete(
 
 def part_md5s(value: object, upload: Upload) -> list[str] | None:
     """The hex MD5 of each part, from the base64 ones ``complete`` posts; None where S3 checked
-    each part's Content-MD5 instead (``Upload.content_md5``)."""
-    if upload.content_md5:
+    each part's Content-MD5 instead (``Upload.content_md5``), or for a script of before 8.0
+    (it posts none, and sent a Content-MD5 with every part)."""
+    if upload.content_md5 or value is None:
         return None
     if not isinstance(value, list) or len(value) != upload.parts:
         raise ValueError("md5 must list each part's MD5")

@@ -24,6 +24,7 @@ from .multipart import (
     MultipartError,
     Upload,
     check_complete,
+    part_md5s,
     part_size,
     sign_upload,
     unsign_upload,
@@ -89,17 +90,15 @@ def sign(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
 
 
 def list_parts(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
-    parts = store.list_parts(handle(data, request))
-    return JsonResponse(
-        {"parts": [{"partNumber": p["partNumber"], "size": p["size"]} for p in parts]}
-    )
+    upload = handle(data, request)
+    parts = [{"partNumber": p["partNumber"], "size": p["size"]} for p in store.list_parts(upload)]
+    return JsonResponse({"parts": parts, "contentMd5": upload.content_md5})
 
 
 def complete(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
     upload = handle(data, request)
-    store.complete(
-        upload, check_complete(upload, store.list_parts(upload), store.abort, data.get("md5"))
-    )
+    md5 = part_md5s(data.get("md5"), upload)
+    store.complete(upload, check_complete(upload, store.list_parts(upload), store.abort, md5))
     return JsonResponse({"key": upload.key})
 
 

@@ -77,7 +77,7 @@ def hex_sha1(value: str) -> str:
 
 def etags_are_md5(created: dict[str, Any]) -> bool:
     """Whether the parts of an upload S3 created so (its answer) get their MD5 as ETag: not
-    when KMS encrypts them (the storage's parameters or the bucket's default) or SSE-C."""
+    when KMS encrypts them (the bucket's default encryption) or SSE-C."""
     kms = str(created.get("ServerSideEncryption", "")).startswith("aws:kms")
     return not kms and "SSECustomerAlgorithm" not in created
 

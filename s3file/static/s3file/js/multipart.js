@@ -119,8 +119,9 @@ export async function uploadMultipart({
   let firstUrls = {};
   if (upload) {
     try {
-      const { parts } = await api("list", { upload: upload.handle });
+      const { parts, contentMd5 } = await api("list", { upload: upload.handle });
       for (const part of parts) sizes.set(part.partNumber, part.size);
+      upload.contentMd5 = contentMd5; // the handle's say, not an older script's entry
     } catch (error) {
       if (error.code === "aborted") throw error;
       upload = null; // gone or expired: start over
@@ -131,11 +132,10 @@ export async function uploadMultipart({
     const created = await api("create", { token, key, size: file.size, contentType });
     upload = { handle: created.upload, key, token, partSize: created.partSize,
       parts: created.parts, contentMd5: created.contentMd5 };
-    firstUrls = created.urls;
+    firstUrls = created.urls ?? {};
     remember(memory, upload);
   }
   const { partSize, parts, handle } = upload;
-  const length = (n) => partLength(n, file.size, partSize);
   const todo = partsToSend(file.size, partSize, parts, sizes);
   for (const n of todo) sizes.delete(n);
   const report = () => onProgress([...sizes.values()].reduce((a, b) => a + b, 0));
@@ -145,7 +145,7 @@ export async function uploadMultipart({
   const urls = new Map(Object.entries(firstUrls).map(([n, url]) => [+n, url]));
   const urlFor = (n) => {
     if (!urls.has(n)) {
-      const batch = todo.filter((m) => m >= n && !urls.has(m)).slice(0, SIGN_BATCH);
+      const batch = [n, ...todo.filter((m) => m > n && !urls.has(m))].slice(0, SIGN_BATCH);
       const signed = api("sign", { upload: handle, parts: batch }).then((r) => r.urls);
       for (const m of batch) {
         const url = signed.then((all) => all[m]);
@@ -158,7 +158,7 @@ export async function uploadMultipart({
   // Each part's MD5, hashed while it travels: `complete` hands them to the server, which
   // compares them with the ETags S3 computed (`contentMd5`: S3 checks each PUT instead, where
   // ETags are no MD5s).
-  const slice = (n) => file.slice((n - 1) * partSize, (n - 1) * partSize + length(n));
+  const slice = (n) => file.slice((n - 1) * partSize, n * partSize); // the last: to the end
   const digests = new Map(); // part number -> Promise of its MD5 (base64)
   const digest = (n) => {
     if (!digests.has(n)) digests.set(n, partMd5(slice(n)));
@@ -203,13 +203,21 @@ export async function uploadMultipart({
     const numbers = Array.from({ length: parts }, (_, i) => i + 1);
     for (let round = 1; ; round++) {
       try {
-        await api("complete", { upload: handle, md5: await Promise.all(numbers.map(digest)) });
+        // Parts resumed from S3 are hashed now, a few at a time (each is read into memory).
+        await pool(upload.contentMd5 ? [] : numbers, config.concurrency, async (n) => {
+          if (signal?.aborted) throw new UploadError("aborted", "");
+          await digest(n);
+        });
+        const md5 = upload.contentMd5 ? undefined : await Promise.all(numbers.map(digest));
+        await api("complete", { upload: handle, md5 });
         break;
       } catch (error) {
         // Parts that changed on the way: send them again, as S3 would have asked.
         if (error.code !== "BadDigest" || round > config.retries) throw error;
-        const reason = error.message;
-        for (const part of error.parts) onRetry({ part, attempt: round, delay: 0, reason });
+        for (const part of error.parts) {
+          urls.delete(part); // a part resumed from S3 has none yet
+          onRetry({ part, attempt: round, delay: 0, reason: error.message });
+        }
         await pool(error.parts, config.concurrency, sendPart);
       }
     }

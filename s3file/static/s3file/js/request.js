@@ -13,7 +13,10 @@ export class UploadError extends Error {
   }
 }
 
-/** Without a byte of progress for this long, a transfer counts as a network failure. */
+/**
+ * Without a byte of progress for this long, a transfer that has begun sending counts as a
+ * network failure (one the browser queues behind others to the same host only waits).
+ */
 export const STALL_MS = 120_000;
 
 /**
@@ -48,7 +51,6 @@ export function send(
     xhr.addEventListener("error", () => reject(new UploadError("network", "")));
     xhr.addEventListener("abort", () => reject(new UploadError(stalled ? "network" : "aborted", "")));
     signal?.addEventListener("abort", () => xhr.abort(), { once: true });
-    watch();
     xhr.send(body);
   });
 }
