@@ -151,6 +151,9 @@ def test_cancel_aborts_the_multipart_upload_in_s3(page, live_server, s3, tmp_pat
 @pytest.mark.usefixtures("small_parts")
 def test_after_a_reload_only_the_missing_parts_are_sent(page, live_server, s3, settings, tmp_path):
     settings.S3FILE_MULTIPART_RETRIES = 1
+    # Every part starts at once, so all but part 6 are in S3 when it fails for good (after a
+    # failure no new part starts; with fewer than 8 at a time, a late part would be missing).
+    settings.S3FILE_MULTIPART_CONCURRENCY = 8
     big = make_file(tmp_path / "resume.bin", 38 * MiB, seed=3)  # 8 parts
     page.route("**/*partNumber=6&*", lambda route: route.abort("connectionreset"))
     submit(page, live_server, big)
@@ -256,6 +259,7 @@ def test_a_part_corrupted_before_a_reload_is_found_and_sent_again(
     """After a reload only the missing part is sent; complete then finds the part that S3
     holds corrupted from the first try, and the script signs and sends that one again."""
     settings.S3FILE_MULTIPART_RETRIES = 1
+    settings.S3FILE_MULTIPART_CONCURRENCY = 8  # as above: all but part 6 reach S3
     proxy.faults = {2: ["corrupt"]}
     big = make_file(tmp_path / "garbled-resume.bin", 38 * MiB, seed=17)  # 8 parts
     page.route("**/*partNumber=6&*", lambda route: route.abort("connectionreset"))
