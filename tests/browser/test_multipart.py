@@ -276,3 +276,24 @@ def test_a_part_corrupted_before_a_reload_is_found_and_sent_again(
     assert sha256(s3.read("documents/garbled-resume.bin")) == sha256(big)
     # The first page's retry of part 6 (events are kept across the reload), then part 2's.
     assert [(e["part"], e["attempt"]) for e in events(page, "retry")] == [(6, 1), (2, 1)]
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("workers", [True, False], ids=["in-workers", "on-the-page"])
+def test_a_file_changed_after_it_was_chosen_fails_instead_of_hanging(
+    page, live_server, dev_storage, settings, tmp_path, workers
+):
+    """Chromium refuses to read a file changed on disk since it was chosen; the worker (or
+    the page) that hashes its parts says so, and the upload fails as a network error would."""
+    if not workers:
+        page.add_init_script("window.Worker = function () { throw new Error('refused'); };")
+    settings.S3FILE_MULTIPART_CONTENT_MD5 = True  # every part waits for its hash
+    big = make_file(tmp_path / "changing.bin", 12 * MiB, seed=19)
+    page.goto(live_server.url + "/upload/")
+    page.fill("input[name=title]", "Changing")
+    page.set_input_files("input[name=file]", big)
+    big.write_bytes(b"changed" * MiB)
+    page.click("button[value=save]")
+    page.wait_for_selector("[data-s3f-errors]")
+    assert events(page, "error")[-1]["code"] == "network"
+    assert not Document.objects.exists()

@@ -2,5 +2,7 @@
 import { md5 } from "./md5.js";
 
 self.addEventListener("message", async ({ data: { id, blob } }) => {
-  self.postMessage({ id, digest: md5(await blob.arrayBuffer()) });
+  // No digest when the file cannot be read: it changed or went since it was chosen.
+  const digest = await blob.arrayBuffer().then(md5, () => undefined);
+  self.postMessage({ id, digest });
 });

@@ -93,17 +93,15 @@ export function md5(buffer) {
   const bytes = new Uint8Array(buffer);
   const state = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476);
   const whole = bytes.length - (bytes.length % 64);
-  const body = words(bytes.subarray(0, whole));
-  for (let offset = 0; offset < body.length; offset += 16) block(state, body, offset);
   // The tail, the 0x80 marker, zeros and the length in bits: one or two more blocks.
   const tail = new Uint8Array(bytes.length % 64 < 56 ? 64 : 128);
   tail.set(bytes.subarray(whole));
   tail[bytes.length % 64] = 0x80;
   new DataView(tail.buffer).setBigUint64(tail.length - 8, BigInt(bytes.length) * 8n, true);
-  const last = words(tail);
-  for (let offset = 0; offset < last.length; offset += 16) block(state, last, offset);
-  const digest = new Uint8Array(16);
-  const out = new DataView(digest.buffer);
-  state.forEach((word, i) => out.setInt32(i * 4, word, true));
-  return btoa(String.fromCharCode(...digest));
+  for (const w of [words(bytes.subarray(0, whole)), words(tail)]) {
+    for (let offset = 0; offset < w.length; offset += 16) block(state, w, offset);
+  }
+  const digest = new DataView(new ArrayBuffer(16));
+  state.forEach((word, i) => digest.setInt32(i * 4, word, true));
+  return btoa(String.fromCharCode(...new Uint8Array(digest.buffer)));
 }

@@ -17,13 +17,15 @@ const workers = []; // {worker, jobs: Map(id -> {blob, resolve})}
 let lastId = 0;
 let refused = false; // workers not allowed (a CSP, say): hash on the page instead
 
-const hashHere = (blob) => blob.arrayBuffer().then(md5);
+// A file changed on disk since it was chosen cannot be read: its PUT fails the same way.
+const unreadable = () => Promise.reject(new UploadError("network", ""));
+const hashHere = (blob) => blob.arrayBuffer().then(md5, unreadable);
 
 function spawn() {
   const worker = new Worker(new URL("./md5-worker.js", import.meta.url), { type: "module" });
   const slot = { worker, jobs: new Map() };
   worker.addEventListener("message", ({ data: { id, digest } }) => {
-    slot.jobs.get(id).resolve(digest);
+    slot.jobs.get(id).resolve(digest ?? unreadable());
     slot.jobs.delete(id);
   });
   worker.addEventListener("error", () => {
@@ -162,6 +164,7 @@ export async function uploadMultipart({
   const digests = new Map(); // part number -> Promise of its MD5 (base64)
   const digest = (n) => {
     if (!digests.has(n)) digests.set(n, partMd5(slice(n)));
+    digests.get(n).catch(() => {}); // awaited by complete, which a failed part never reaches
     return digests.get(n);
   };
 

@@ -80,12 +80,9 @@ async function uploadAll(form, inputs, submitter) {
     await new Promise((resolve) => setTimeout(resolve));
     const refused = refusals(jobs);
     if (refused.length) throw Object.assign(refused[0], { all: refused });
-    emit(form, "start", {
-      files: jobs.map((job) => job.file),
-      uploads: jobs.map(({ input, file }) => ({ input, file })),
-      total: progress.sum().total,
-      submitter,
-    });
+    const files = jobs.map((job) => job.file);
+    const uploads = jobs.map(({ input, file }) => ({ input, file }));
+    emit(form, "start", { files, uploads, total: progress.sum().total, submitter });
     await pool(jobs, Number(inputs[0].dataset.s3fConcurrency) || 4, async (job) => {
       const { input, file, index } = job;
       const onProgress = (bytes) => {
