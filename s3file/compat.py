@@ -103,25 +103,22 @@ def moved() -> list[str]:
     with contextlib.suppress(AttributeError):
         on_body_parsed(request, lambda r: seen.append(parsed_post(r).get("a")))
         request.POST  # noqa: B018 (parses, through the wrapper)
+    methods: list[tuple[type, str]] = [(ASGIRequest, LOAD), (HttpRequest, LOAD)]
+    methods.append((csrf.CsrfViewMiddleware, "_get_secret"))
     found = {
-        "ASGIRequest._load_post_and_files": callable(getattr(ASGIRequest, LOAD, None)),
-        "HttpRequest._load_post_and_files": callable(getattr(HttpRequest, LOAD, None)),
         "HttpRequest._post": seen == ["1"],
         "HttpRequest._files": isinstance(getattr(request, "_files", None), MultiValueDict),
         "QueryDict._mutable": getattr(QueryDict(), "_mutable", None) is False,
         "ClearableFileInput.__bases__": isinstance(ClearableFileInput.__bases__, tuple),
-        "CsrfViewMiddleware._get_secret": callable(
-            getattr(csrf.CsrfViewMiddleware, "_get_secret", None)
-        ),
     }
     with contextlib.suppress(ImportError):  # django-storages is optional (the "s3" extra)
         from storages.backends.s3 import S3File, S3Storage
 
-        found |= {
-            f"S3Storage.{name}": callable(getattr(S3Storage, name, None))
-            for name in ("_normalize_name", "_get_write_parameters")
-        }
+        methods += [(S3Storage, "_normalize_name"), (S3Storage, "_get_write_parameters")]
         found["S3File._storage"] = "_storage" in S3File.__init__.__code__.co_names
+    found |= {
+        f"{cls.__name__}.{name}": callable(getattr(cls, name, None)) for cls, name in methods
+    }
     return [name for name, present in found.items() if not present]
 
 

@@ -35,7 +35,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--expire-days",
             type=int,
-            default=None,
             help="days before abandoned uploads expire (default: S3FILE_EXPIRE_DAYS)",
         )
 
