@@ -40,27 +40,6 @@ def cors_origins() -> list[str]:
     return sorted(found)
 
 
-def cors_rule(origins: list[str]) -> Rule:
-    return {
-        "ID": CORS_RULE_ID,
-        "AllowedHeaders": ["*"],
-        "AllowedMethods": ["POST", "PUT"],  # presigned POSTs; parts of multipart uploads
-        "AllowedOrigins": origins,
-        "ExposeHeaders": ["ETag"],
-        "MaxAgeSeconds": 3000,
-    }
-
-
-def lifecycle_rule(prefix: str, days: int) -> Rule:
-    return {
-        "ID": LIFECYCLE_RULE_ID,
-        "Status": "Enabled",
-        "Filter": {"Prefix": prefix},
-        "Expiration": {"Days": days},
-        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
-    }
-
-
 def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
     """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
     # S3 allows one "*" in an origin, and none of fnmatch's other wildcards.
@@ -80,7 +59,24 @@ class BucketSetup:
     def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
         self.client, self.bucket = backend.client, backend.bucket
         self.origins, self.days, self.prefix = origins, days, backend.upload_prefix()
-        self.wanted = {"CORS": cors_rule(origins), "Lifecycle": lifecycle_rule(self.prefix, days)}
+        #: Our rule of each kind.
+        self.wanted: dict[str, Rule] = {
+            "CORS": {
+                "ID": CORS_RULE_ID,
+                "AllowedHeaders": ["*"],
+                "AllowedMethods": ["POST", "PUT"],  # presigned POSTs; parts of multipart uploads
+                "AllowedOrigins": origins,
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3000,
+            },
+            "Lifecycle": {
+                "ID": LIFECYCLE_RULE_ID,
+                "Status": "Enabled",
+                "Filter": {"Prefix": self.prefix},
+                "Expiration": {"Days": days},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
+            },
+        }
 
     def rules(self, kind: str) -> list[Rule]:
         """The bucket's rules of ``kind`` (one of ``CONFIGURATIONS``)."""

@@ -27,7 +27,7 @@ import contextlib
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from django import get_version
 from django.core.checks import CheckMessage, Error, register
@@ -55,14 +55,9 @@ def on_body_parsed(request: HttpRequest, then: Callable[[HttpRequest], None]) ->
     request._load_post_and_files = load_post_and_files  # type: ignore[method-assign]
 
 
-def parsed_post(request: HttpRequest) -> QueryDict:
-    """``request.POST`` as parsed, from inside ``on_body_parsed``."""
-    return cast(QueryDict, request._post)  # type: ignore[attr-defined]
-
-
-def parsed_files(request: HttpRequest) -> MultiValueDict[str, Any]:
-    """``request.FILES`` as parsed, from inside ``on_body_parsed``."""
-    return cast(MultiValueDict[str, Any], request._files)  # type: ignore[attr-defined]
+def parsed(request: HttpRequest) -> tuple[QueryDict, MultiValueDict[str, Any]]:
+    """``request.POST`` and ``request.FILES`` as parsed, from inside ``on_body_parsed``."""
+    return request._post, request._files  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -101,10 +96,9 @@ def moved() -> list[str]:
     request = WSGIRequest({**environ, "CONTENT_TYPE": "application/x-www-form-urlencoded"})
     seen: list[object] = []
     with contextlib.suppress(AttributeError):
-        on_body_parsed(request, lambda r: seen.append(parsed_post(r).get("a")))
+        on_body_parsed(request, lambda r: seen.append(parsed(r)[0].get("a")))
         request.POST  # noqa: B018 (parses, through the wrapper)
-    methods: list[tuple[type, str]] = [(ASGIRequest, LOAD), (HttpRequest, LOAD)]
-    methods.append((csrf.CsrfViewMiddleware, "_get_secret"))
+    methods = [(ASGIRequest, LOAD), (HttpRequest, LOAD), (csrf.CsrfViewMiddleware, "_get_secret")]
     found = {
         "HttpRequest._post": seen == ["1"],
         "HttpRequest._files": isinstance(getattr(request, "_files", None), MultiValueDict),

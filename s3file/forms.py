@@ -80,8 +80,8 @@ class S3FileInputMixin(Widget):
 
     @property
     def uploads_directly(self) -> bool:
-        wanted = self.direct_upload
-        wanted = conf.get("S3FILE_REPLACE_WIDGETS") if wanted is None else wanted
+        direct = self.direct_upload
+        wanted = conf.get("S3FILE_REPLACE_WIDGETS") if direct is None else direct
         # Without the middleware the posted keys would be ignored and the files lost.
         return bool(wanted) and backend() is not None and middleware_installed()
 
@@ -96,7 +96,7 @@ class S3FileInputMixin(Widget):
         context = super().get_context(name, value, attrs)
         if self.uploads_directly:
             attrs = context["widget"]["attrs"]
-            context["widget"]["attrs"].update(self.upload_attrs(attrs, name))
+            attrs.update(self.upload_attrs(attrs, name))
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
