@@ -75,10 +75,8 @@ def csrf_secret(request: HttpRequest) -> str:
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
         middleware = csrf.CsrfViewMiddleware(lambda request: HttpResponse())
-        try:
+        with contextlib.suppress(csrf.InvalidTokenFormat):
             secret = middleware._get_secret(request)  # type: ignore[attr-defined]
-        except csrf.InvalidTokenFormat:
-            secret = None
     return str(secret or "")
 
 
