@@ -80,8 +80,8 @@ class S3FileInputMixin(Widget):
 
     @property
     def uploads_directly(self) -> bool:
-        direct = self.direct_upload
-        wanted = conf.get("S3FILE_REPLACE_WIDGETS") if direct is None else direct
+        wanted = self.direct_upload
+        wanted = conf.get("S3FILE_REPLACE_WIDGETS") if wanted is None else wanted
         # Without the middleware the posted keys would be ignored and the files lost.
         return bool(wanted) and backend() is not None and middleware_installed()
 
