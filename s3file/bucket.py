@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -39,39 +40,12 @@ def cors_origins() -> list[str]:
     return sorted(found)
 
 
-def cors_rule(origins: list[str]) -> Rule:
-    return {
-        "ID": CORS_RULE_ID,
-        "AllowedHeaders": ["*"],
-        "AllowedMethods": ["POST", "PUT"],  # presigned POSTs; parts of multipart uploads
-        "AllowedOrigins": origins,
-        "ExposeHeaders": ["ETag"],
-        "MaxAgeSeconds": 3000,
-    }
-
-
-def lifecycle_rule(prefix: str, days: int) -> Rule:
-    return {
-        "ID": LIFECYCLE_RULE_ID,
-        "Status": "Enabled",
-        "Filter": {"Prefix": prefix},
-        "Expiration": {"Days": days},
-        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
-    }
-
-
 def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
     """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
-
-    def matches(pattern: str) -> bool:
-        if "*" not in pattern:
-            return pattern == origin
-        head, tail = pattern.split("*", 1)
-        return origin.startswith(head) and origin.endswith(tail)
-
+    # S3 allows one "*" in an origin, and none of fnmatch's other wildcards.
     return any(
         method in rule.get("AllowedMethods", [])
-        and any(matches(p) for p in rule.get("AllowedOrigins", []))
+        and any(fnmatchcase(origin, p) for p in rule.get("AllowedOrigins", []))
         and "*" in rule.get("AllowedHeaders", [])
         and "ETag" in rule.get("ExposeHeaders", [])
         for rule in rules
@@ -85,7 +59,24 @@ class BucketSetup:
     def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
         self.client, self.bucket = backend.client, backend.bucket
         self.origins, self.days, self.prefix = origins, days, backend.upload_prefix()
-        self.wanted = {"CORS": cors_rule(origins), "Lifecycle": lifecycle_rule(self.prefix, days)}
+        #: Our rule of each kind.
+        self.wanted: dict[str, Rule] = {
+            "CORS": {
+                "ID": CORS_RULE_ID,
+                "AllowedHeaders": ["*"],
+                "AllowedMethods": ["POST", "PUT"],  # presigned POSTs; parts of multipart uploads
+                "AllowedOrigins": origins,
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3000,
+            },
+            "Lifecycle": {
+                "ID": LIFECYCLE_RULE_ID,
+                "Status": "Enabled",
+                "Filter": {"Prefix": self.prefix},
+                "Expiration": {"Days": days},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
+            },
+        }
 
     def rules(self, kind: str) -> list[Rule]:
         """The bucket's rules of ``kind`` (one of ``CONFIGURATIONS``)."""
@@ -132,22 +123,12 @@ class BucketSetup:
         changed = []
         for kind, wanted in self.wanted.items():
             current = self.rules(kind)
-            merged = [r for r in current if r.get("ID") != wanted["ID"]] + [wanted]
-            if not _same(current, merged):
+            others = [r for r in current if r.get("ID") != wanted["ID"]]
+            # Equal as far as ours says (servers add defaults such as MaxAgeSeconds 0).
+            have = {r.get("ID"): r for r in current}.get(wanted["ID"], {})
+            if not all(have.get(k) == v for k, v in wanted.items()):
                 operation, body, key = CONFIGURATIONS[kind]
                 put = getattr(self.client, "put_" + operation)
-                put(Bucket=self.bucket, **{body: {key: merged}})
+                put(Bucket=self.bucket, **{body: {key: [*others, wanted]}})
                 changed.append(f"{kind} rule {wanted['ID']} written.")
         return changed
-
-
-def _same(current: list[Rule], wanted: list[Rule]) -> bool:
-    """Equal as far as ``wanted`` says (servers add defaults such as MaxAgeSeconds 0)."""
-
-    def by_id(rules: list[Rule]) -> dict[str, Rule]:
-        return {rule.get("ID", repr(sorted(rule.items()))): rule for rule in rules}
-
-    have, want = by_id(current), by_id(wanted)
-    return have.keys() == want.keys() and all(
-        all(have[i].get(k) == v for k, v in rule.items()) for i, rule in want.items()
-    )

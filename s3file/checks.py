@@ -1,5 +1,5 @@
-"""System checks: the insecure dev endpoint in production, a missing middleware, and Django
-private names that moved (``compat``)."""
+"""System checks: the insecure dev endpoint in production and a missing middleware (the check
+of Django's private names, ``s3file.E002``, is in ``compat``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .backends import local_backend
-from .compat import check_private_api
 from .middleware import MIDDLEWARE_PATH, middleware_installed
-
-__all__ = ["check_dev_endpoint", "check_middleware", "check_private_api"]
 
 
 @register(Tags.security, deploy=True)

@@ -27,7 +27,7 @@ import contextlib
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from django import get_version
 from django.core.checks import CheckMessage, Error, register
@@ -55,14 +55,9 @@ def on_body_parsed(request: HttpRequest, then: Callable[[HttpRequest], None]) ->
     request._load_post_and_files = load_post_and_files  # type: ignore[method-assign]
 
 
-def parsed_post(request: HttpRequest) -> QueryDict:
-    """``request.POST`` as parsed, from inside ``on_body_parsed``."""
-    return cast(QueryDict, request._post)  # type: ignore[attr-defined]
-
-
-def parsed_files(request: HttpRequest) -> MultiValueDict[str, Any]:
-    """``request.FILES`` as parsed, from inside ``on_body_parsed``."""
-    return cast(MultiValueDict[str, Any], request._files)  # type: ignore[attr-defined]
+def parsed(request: HttpRequest) -> tuple[QueryDict, MultiValueDict[str, Any]]:
+    """``request.POST`` and ``request.FILES`` as parsed, from inside ``on_body_parsed``."""
+    return request._post, request._files  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -80,10 +75,8 @@ def csrf_secret(request: HttpRequest) -> str:
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
         middleware = csrf.CsrfViewMiddleware(lambda request: HttpResponse())
-        try:
+        with contextlib.suppress(csrf.InvalidTokenFormat):
             secret = middleware._get_secret(request)  # type: ignore[attr-defined]
-        except csrf.InvalidTokenFormat:
-            secret = None
     return str(secret or "")
 
 
@@ -101,27 +94,23 @@ def moved() -> list[str]:
     request = WSGIRequest({**environ, "CONTENT_TYPE": "application/x-www-form-urlencoded"})
     seen: list[object] = []
     with contextlib.suppress(AttributeError):
-        on_body_parsed(request, lambda r: seen.append(parsed_post(r).get("a")))
+        on_body_parsed(request, lambda r: seen.append(parsed(r)[0].get("a")))
         request.POST  # noqa: B018 (parses, through the wrapper)
+    methods = [(ASGIRequest, LOAD), (HttpRequest, LOAD), (csrf.CsrfViewMiddleware, "_get_secret")]
     found = {
-        "ASGIRequest._load_post_and_files": callable(getattr(ASGIRequest, LOAD, None)),
-        "HttpRequest._load_post_and_files": callable(getattr(HttpRequest, LOAD, None)),
         "HttpRequest._post": seen == ["1"],
         "HttpRequest._files": isinstance(getattr(request, "_files", None), MultiValueDict),
         "QueryDict._mutable": getattr(QueryDict(), "_mutable", None) is False,
         "ClearableFileInput.__bases__": isinstance(ClearableFileInput.__bases__, tuple),
-        "CsrfViewMiddleware._get_secret": callable(
-            getattr(csrf.CsrfViewMiddleware, "_get_secret", None)
-        ),
     }
     with contextlib.suppress(ImportError):  # django-storages is optional (the "s3" extra)
         from storages.backends.s3 import S3File, S3Storage
 
-        found |= {
-            f"S3Storage.{name}": callable(getattr(S3Storage, name, None))
-            for name in ("_normalize_name", "_get_write_parameters")
-        }
+        methods += [(S3Storage, "_normalize_name"), (S3Storage, "_get_write_parameters")]
         found["S3File._storage"] = "_storage" in S3File.__init__.__code__.co_names
+    found |= {
+        f"{cls.__name__}.{name}": callable(getattr(cls, name, None)) for cls, name in methods
+    }
     return [name for name, present in found.items() if not present]
 
 

@@ -96,7 +96,7 @@ class S3FileInputMixin(Widget):
         context = super().get_context(name, value, attrs)
         if self.uploads_directly:
             attrs = context["widget"]["attrs"]
-            context["widget"]["attrs"].update(self.upload_attrs(attrs, name))
+            attrs.update(self.upload_attrs(attrs, name))
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:

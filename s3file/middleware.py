@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 from . import conf
 from .after_response import collected, run_after_response
 from .backends import default_storage
-from .compat import mutable, on_body_parsed, parsed_files, parsed_post
+from .compat import mutable, on_body_parsed, parsed
 from .files import S3UploadedFile
 from .rules import Refused, check_binding, check_key, unsign_grant
 
@@ -125,9 +125,7 @@ def add_uploaded_files(request: HttpRequest) -> None:
     or in another browser (``rules.check_binding``) is logged and comes as a file that fails
     its form field's validation, untouched in storage; the response is then a 400.
     """
-    post = parsed_post(request)
-    if MARKER not in post:
-        return
+    post, files = parsed(request)
     # A field of the project's own may be called "s3file": only fields signed for are ours.
     fields = [f for f in dict.fromkeys(post.getlist(MARKER)) if f + SIGNATURE_SUFFIX in post]
     if not fields:
@@ -156,7 +154,7 @@ def add_uploaded_files(request: HttpRequest) -> None:
             upload.add_limit(grant.max_size, grant.accept)  # checked when read
             uploads[field].append(upload)
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-    count = sum(map(len, uploads.values())) + len(parsed_files(request))
+    count = sum(map(len, uploads.values())) + len(files)
     if limit is not None and count > limit:
         raise TooManyFilesSent(
             "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
@@ -165,22 +163,21 @@ def add_uploaded_files(request: HttpRequest) -> None:
         post.setlist(MARKER, [f for f in post.getlist(MARKER) if f not in uploads])
         if not post.getlist(MARKER):
             del post[MARKER]
-        for field, files in uploads.items():
+        for field, uploaded in uploads.items():
             post.pop(field, None)
             post.pop(field + SIGNATURE_SUFFIX, None)
-            parsed_files(request).setlist(field, files)
+            files.setlist(field, uploaded)
 
 
 def middleware_installed() -> bool:
     """Whether ``S3FileMiddleware`` (or a subclass) is in ``MIDDLEWARE``."""
-    middleware = tuple(settings.MIDDLEWARE)
-    return MIDDLEWARE_PATH in middleware or _subclass_installed(middleware)
+    return _installed(tuple(settings.MIDDLEWARE))
 
 
 @functools.cache
-def _subclass_installed(middleware: tuple[str, ...]) -> bool:
+def _installed(middleware: tuple[str, ...]) -> bool:
     # Cached by the list itself: every rendered input asks, and imports are not free.
-    return any(
+    return MIDDLEWARE_PATH in middleware or any(
         isinstance(cls := import_string(path), type) and issubclass(cls, S3FileMiddleware)
         for path in middleware
     )

@@ -42,8 +42,6 @@ def copy_source(content: Any) -> CopySource | None:
                 endpoint, obj.bucket_name, obj.key, obj.content_length, obj.e_tag, None
             )
         content = getattr(content, "file", None)
-        if content is None:
-            return None
     return None
 
 

@@ -35,7 +35,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--expire-days",
             type=int,
-            default=None,
             help="days before abandoned uploads expire (default: S3FILE_EXPIRE_DAYS)",
         )
 
@@ -51,11 +50,10 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         setup = BucketSetup(store, origins, days)
         if apply:
-            for change in setup.apply() or ["Nothing to change."]:
-                self.stdout.write(change)
+            self.stdout.write("\n".join(setup.apply() or ["Nothing to change."]))
         if problems := setup.problems():
             self.stderr.write("\n".join(problems))
-            raise CommandError(f"Bucket {setup.bucket} is not ready for direct uploads.")
+            raise CommandError(f"Bucket {store.bucket} is not ready for direct uploads.")
         self.stdout.write(
-            self.style.SUCCESS(f"Bucket {setup.bucket} is ready for direct uploads.")
+            self.style.SUCCESS(f"Bucket {store.bucket} is ready for direct uploads.")
         )
