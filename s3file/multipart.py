@@ -108,11 +108,9 @@ def check_complete(
         )
     if md5 is None:
         return [by_number[n][-1] for n in numbers]
-    matching = [
-        next((p for p in reversed(by_number[n]) if p["etag"].strip('"') == digest), None)
-        for n, digest in zip(numbers, md5, strict=True)
-    ]
-    changed = [n for n, part in zip(numbers, matching, strict=True) if part is None]
+    # The copies of each part whose ETag is the MD5 the browser sent.
+    sent = {n: [p for p in by_number[n] if p["etag"].strip('"') == md5[n - 1]] for n in numbers}
+    changed = [n for n, copies in sent.items() if not copies]
     if len(changed) == upload.parts > 1:
         logger.error(
             "No part of %r has its MD5 as ETag: if the storage encrypts parts without saying "
@@ -124,7 +122,7 @@ def check_complete(
         logger.warning("Parts %s of %r changed on the way; asked again", changed, upload.key)
         message = "Parts changed on the way (their MD5 does not match): send them again."
         raise MultipartError(400, message, "BadDigest", changed)
-    return [part for part in matching if part is not None]
+    return [copies[-1] for copies in sent.values()]
 
 
 def part_md5s(value: object, upload: Upload) -> list[str] | None:
