@@ -148,15 +148,16 @@ def check_upload(
     key: str,
     size: int,
     content_type: str,
-    largest: int,
+    largest: int = MAX_OBJECT_SIZE,
     nested: bool = True,
     by_name: bool = False,
 ) -> str:
     """Refuse an upload of ``key`` that ``grant`` does not allow, else return the
-    Content-Type to store; ``largest`` is what the way of uploading can carry
-    (``POST_MAX_SIZE``, ``MAX_OBJECT_SIZE``). ``content_type`` must meet the grant's policy
-    condition, as S3 checks it, and the accept list; ``by_name``: a storage that serves a
-    file as its name says (``FileSystemStorage``), so the name's type must be accepted."""
+    Content-Type to store; ``largest`` is what the way of uploading can carry (``POST_MAX_SIZE``;
+    by default ``MAX_OBJECT_SIZE``, as a multipart upload). ``content_type`` must meet the
+    grant's policy condition, as S3 checks it, and the accept list; ``by_name``: a storage
+    that serves a file as its name says (``FileSystemStorage``), so the name's type must be
+    accepted."""
     check_key(key, grant.folder, nested)
     if size > min(grant.max_size, largest):
         raise Refused("too-large", f"{size} bytes is more than {grant.max_size}")
@@ -193,8 +194,7 @@ def content_type_condition(accept: str) -> Condition:
     A policy cannot say "one of", so a list becomes a starts-with of what its types share
     (``image/png,image/jpeg`` -> ``image/``); the browser checks the exact list before uploading.
     """
-    items = accept_items(accept)
-    types = {(name_type("file" + i) or "") if i[0] == "." else i for i in items}
+    types = {(name_type("file" + i) or "") if i[0] == "." else i for i in accept_items(accept)}
     types = {kind.removesuffix("*") if kind.endswith("/*") else kind for kind in types}
     # Any type, an extension without a known type, or nonsense: no condition.
     if not types or any("/" not in kind or kind == "*/" for kind in types):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -29,14 +28,7 @@ from .multipart import (
     sign_upload,
     unsign_upload,
 )
-from .rules import (
-    MAX_OBJECT_SIZE,
-    Refused,
-    check_browser,
-    check_upload,
-    content_length,
-    unsign_grant,
-)
+from .rules import Refused, check_browser, check_upload, content_length, unsign_grant
 from .signing import SignatureExpired
 
 logger = logging.getLogger("s3file")
@@ -62,7 +54,7 @@ def create(store: Backend[Any], data: Data, request: HttpRequest) -> Data:
     if size <= 0:
         raise ValueError("an empty file needs no multipart upload")
     check_browser(grant.binding, request)
-    kept = check_upload(grant, key, size, content_type, MAX_OBJECT_SIZE, by_name=store.by_name)
+    kept = check_upload(grant, key, size, content_type, by_name=store.by_name)
     upload_id, etag_md5 = store.create(key, kept)
     content_md5 = conf.get("S3FILE_MULTIPART_CONTENT_MD5") or not etag_md5
     created = Upload(key, upload_id, size, part_size(size), grant.binding, content_md5)
@@ -97,12 +89,7 @@ def abort(store: Backend[Any], upload: Upload, data: Data) -> Data:
 
 
 #: The actions on an upload ``create`` started, which name it by its signed handle.
-ACTIONS: dict[str, Callable[[Backend[Any], Upload, Data], Data]] = {
-    "sign": sign,
-    "list": list_parts,
-    "complete": complete,
-    "abort": abort,
-}
+ACTIONS = {"sign": sign, "list": list_parts, "complete": complete, "abort": abort}
 
 
 def multipart(request: HttpRequest, action: str) -> HttpResponse:
