@@ -95,11 +95,8 @@ def check_complete(
         by_number.setdefault(part["partNumber"], []).append(part)
     numbers = range(1, upload.parts + 1)
     missing = [n for n in numbers if n not in by_number]
-    wrong = [
-        n
-        for n, copies in by_number.items()
-        if n > upload.parts or any(p["size"] != upload.part_length(n) for p in copies)
-    ]
+    sizes = {n: {p["size"] for p in copies} for n, copies in by_number.items()}
+    wrong = [n for n, s in sizes.items() if n > upload.parts or s != {upload.part_length(n)}]
     if wrong:
         abort(upload)
     if missing or wrong:

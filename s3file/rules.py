@@ -39,8 +39,9 @@ CHECKSUM_FIELD = "x-amz-checksum-sha1"
 SHA1 = functools.partial(hashlib.sha1, usedforsecurity=False)
 #: A Content-Type condition of an S3 POST policy: ``[op, "$Content-Type", value]``.
 Condition = list[str]
-# Control characters never appear in a browser's file name; backslashes only in attacks.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
+# What no key may hold, URL-decoded or not: control characters (never in a browser's file
+# name), backslashes (only in attacks), a leading "/" or a ".." segment.
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]|^/|(?:^|/)\.\.(?:/|\Z)")
 
 
 class Grant(NamedTuple):
@@ -97,14 +98,7 @@ def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
     subfolder of its own, as the script puts each file (``folder/<random>/<name>``, so two
     files of one name never share a key). S3's policy can only ask for the folder, so the dev
     endpoint checks no more than that."""
-    decoded = unquote(key)
-    if (
-        not key
-        or _FORBIDDEN.search(decoded)
-        or posixpath.normpath(key) != key
-        or decoded.startswith("/")
-        or ".." in decoded.split("/")
-    ):
+    if not key or posixpath.normpath(key) != key or _FORBIDDEN.search(unquote(key)):
         raise Refused("key", f"malformed key {key!r}")
     folders = [folders] if isinstance(folders, str) else folders
     folder = next((f for f in folders if key.startswith(f + "/")), None)
@@ -218,15 +212,11 @@ def name_type(name: str) -> str | None:
     return mimetypes.guess_type(name, strict=False)[0]
 
 
-#: Formset row indexes (and the admin's template row, ``__prefix__``) in a field's name.
+#: Formset row indexes (and the admin's template row, ``__prefix__``) in a field's name,
+#: which a grant's field need not match: the admin's "Add another" turns
+#: ``rows-__prefix__-file`` into ``rows-3-file``, and removing a row renumbers the rest.
 _ROW = re.compile(r"(?<=-)(?:\d+|__prefix__)(?=-)")
 BINDING_SALT = "s3file.binding"
-
-
-def field_family(name: str) -> str:
-    """``name`` with formset row numbers folded: the admin's "Add another" turns
-    ``rows-__prefix__-file`` into ``rows-3-file``, and removing a row renumbers the rest."""
-    return _ROW.sub("__prefix__", name)
 
 
 def binding(request: HttpRequest | None) -> str:
@@ -246,7 +236,7 @@ def check_browser(bound: str, request: HttpRequest) -> None:
 def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:
     """Refuse (``Refused``, code ``binding``) a grant posted under another field than the
     one it was rendered for, or from another browser than the one it was rendered in."""
-    if not grant.field or field_family(field) != field_family(grant.field):
+    if not grant.field or _ROW.sub("__prefix__", field) != _ROW.sub("__prefix__", grant.field):
         raise Refused("binding", f"grant for field {grant.field!r} posted as {field!r}")
     check_browser(grant.binding, request)
 
