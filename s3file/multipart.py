@@ -43,9 +43,8 @@ class Part(TypedDict):
 def part_size(size: int) -> int:
     """``S3FILE_MULTIPART_PART_SIZE``, but at least 5 MiB and large enough that ``size`` needs
     no more than 10,000 parts (whole MiB, so 5 TiB takes 525 MiB parts)."""
-    needed = -(-size // MAX_PARTS)
     preferred: int = conf.get("S3FILE_MULTIPART_PART_SIZE")
-    return max(MIN_PART_SIZE, preferred, -(-needed // MiB) * MiB)
+    return max(MIN_PART_SIZE, preferred, -(-size // (MAX_PARTS * MiB)) * MiB)
 
 
 class Upload(NamedTuple):
@@ -100,9 +99,8 @@ def check_complete(
     if wrong:
         abort(upload)
     if missing or wrong:
-        raise MultipartError(
-            400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
-        )
+        message = f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
+        raise MultipartError(400, message)
     if md5 is None:
         return [by_number[n][-1] for n in numbers]
     # The copies of each part whose ETag is the MD5 the browser sent.
