@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import mimetypes
-import os
 import posixpath
 import re
 import uuid
@@ -194,7 +193,7 @@ def content_type_condition(accept: str) -> Condition:
     if not types or any("/" not in kind or kind == "*/" for kind in types):
         return ["starts-with", "$Content-Type", ""]
     op = "eq" if len(types) == 1 and not next(iter(types)).endswith("/") else "starts-with"
-    return [op, "$Content-Type", os.path.commonprefix(list(types))]
+    return [op, "$Content-Type", posixpath.commonprefix(list(types))]
 
 
 def accept_items(accept: str) -> list[str]:
