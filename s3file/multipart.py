@@ -43,9 +43,8 @@ class Part(TypedDict):
 def part_size(size: int) -> int:
     """``S3FILE_MULTIPART_PART_SIZE``, but at least 5 MiB and large enough that ``size`` needs
     no more than 10,000 parts (whole MiB, so 5 TiB takes 525 MiB parts)."""
-    needed = -(-size // MAX_PARTS)
     preferred: int = conf.get("S3FILE_MULTIPART_PART_SIZE")
-    return max(MIN_PART_SIZE, preferred, -(-needed // MiB) * MiB)
+    return max(MIN_PART_SIZE, preferred, -(-size // (MAX_PARTS * MiB)) * MiB)
 
 
 class Upload(NamedTuple):
@@ -95,24 +94,18 @@ def check_complete(
         by_number.setdefault(part["partNumber"], []).append(part)
     numbers = range(1, upload.parts + 1)
     missing = [n for n in numbers if n not in by_number]
-    wrong = [
-        n
-        for n, copies in by_number.items()
-        if n > upload.parts or any(p["size"] != upload.part_length(n) for p in copies)
-    ]
+    sizes = {n: {p["size"] for p in copies} for n, copies in by_number.items()}
+    wrong = [n for n, s in sizes.items() if n > upload.parts or s != {upload.part_length(n)}]
     if wrong:
         abort(upload)
     if missing or wrong:
-        raise MultipartError(
-            400, f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
-        )
+        message = f"The upload is incomplete: parts missing {missing[:10]}, wrong {wrong[:10]}."
+        raise MultipartError(400, message)
     if md5 is None:
         return [by_number[n][-1] for n in numbers]
-    matching = [
-        next((p for p in reversed(by_number[n]) if p["etag"].strip('"') == digest), None)
-        for n, digest in zip(numbers, md5, strict=True)
-    ]
-    changed = [n for n, part in zip(numbers, matching, strict=True) if part is None]
+    # The copies of each part whose ETag is the MD5 the browser sent.
+    sent = {n: [p for p in by_number[n] if p["etag"].strip('"') == md5[n - 1]] for n in numbers}
+    changed = [n for n, copies in sent.items() if not copies]
     if len(changed) == upload.parts > 1:
         logger.error(
             "No part of %r has its MD5 as ETag: if the storage encrypts parts without saying "
@@ -124,7 +117,7 @@ def check_complete(
         logger.warning("Parts %s of %r changed on the way; asked again", changed, upload.key)
         message = "Parts changed on the way (their MD5 does not match): send them again."
         raise MultipartError(400, message, "BadDigest", changed)
-    return [part for part in matching if part is not None]
+    return [copies[-1] for copies in sent.values()]
 
 
 def part_md5s(value: object, upload: Upload) -> list[str] | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import mimetypes
-import os
 import posixpath
 import re
 import uuid
@@ -39,8 +38,9 @@ CHECKSUM_FIELD = "x-amz-checksum-sha1"
 SHA1 = functools.partial(hashlib.sha1, usedforsecurity=False)
 #: A Content-Type condition of an S3 POST policy: ``[op, "$Content-Type", value]``.
 Condition = list[str]
-# Control characters never appear in a browser's file name; backslashes only in attacks.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")
+# What no key may hold, URL-decoded or not: control characters (never in a browser's file
+# name), backslashes (only in attacks), a leading "/" or a ".." segment.
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]|^/|(?:^|/)\.\.(?:/|\Z)")
 
 
 class Grant(NamedTuple):
@@ -97,14 +97,7 @@ def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
     subfolder of its own, as the script puts each file (``folder/<random>/<name>``, so two
     files of one name never share a key). S3's policy can only ask for the folder, so the dev
     endpoint checks no more than that."""
-    decoded = unquote(key)
-    if (
-        not key
-        or _FORBIDDEN.search(decoded)
-        or posixpath.normpath(key) != key
-        or decoded.startswith("/")
-        or ".." in decoded.split("/")
-    ):
+    if not key or posixpath.normpath(key) != key or _FORBIDDEN.search(unquote(key)):
         raise Refused("key", f"malformed key {key!r}")
     folders = [folders] if isinstance(folders, str) else folders
     folder = next((f for f in folders if key.startswith(f + "/")), None)
@@ -118,13 +111,29 @@ def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
 def check_file(max_size: int, accept: str, name: str, size: int, content_type: str | None) -> str:
     """The Content-Type to keep for a file ``name`` of ``size`` bytes and ``content_type``
     (None: unknown) under a limit of ``max_size`` and ``accept``; ``Refused`` if they
-    exclude it."""
+    exclude it.
+
+    ``accept`` is read item by item, as browsers read the attribute: ``.ext`` items match the
+    name, and the type kept is the extension's; ``type/sub`` and ``type/*`` items match
+    ``content_type`` (None, or the empty string: unknown, which no type item matches), which
+    is kept. Without items every file passes, with its name's type.
+    """
     if size > max_size:
         raise Refused("too-large", f"{size} bytes is more than {max_size}")
-    kept = accepted_type(accept, name, content_type)
-    if kept is None:
+    items = accept_items(accept)
+    fallback = name_type(name) or "application/octet-stream"
+    lowered, kind = name.lower(), (content_type or "").lower().split(";")[0].strip()
+    for item in items:
+        if item in ("*", "*/*"):
+            return kind or fallback
+        if item.startswith("."):
+            if lowered.endswith(item):
+                return name_type("file" + item) or fallback
+        elif kind and (kind == item or (item.endswith("/*") and kind.startswith(item[:-1]))):
+            return kind
+    if items:
         raise Refused("type", f"{name!r} of type {content_type!r} is not in {accept!r}")
-    return kept
+    return fallback
 
 
 def check_upload(
@@ -132,29 +141,26 @@ def check_upload(
     key: str,
     size: int,
     content_type: str,
-    largest: int,
+    largest: int = MAX_OBJECT_SIZE,
     nested: bool = True,
     by_name: bool = False,
 ) -> str:
     """Refuse an upload of ``key`` that ``grant`` does not allow, else return the
-    Content-Type to store; ``largest`` is what the way of uploading can carry
-    (``POST_MAX_SIZE``, ``MAX_OBJECT_SIZE``). ``content_type`` must meet the grant's policy
-    condition, as S3 checks it, and the accept list; ``by_name``: a storage that serves a
-    file as its name says (``FileSystemStorage``), so the name's type must be accepted."""
+    Content-Type to store; ``largest`` is what the way of uploading can carry (``POST_MAX_SIZE``;
+    by default ``MAX_OBJECT_SIZE``, as a multipart upload). ``content_type`` must meet the
+    grant's policy condition, as S3 checks it, and the accept list; ``by_name``: a storage
+    that serves a file as its name says (``FileSystemStorage``), so the name's type must be
+    accepted."""
     check_key(key, grant.folder, nested)
     if size > min(grant.max_size, largest):
         raise Refused("too-large", f"{size} bytes is more than {grant.max_size}")
-    if not condition_met(grant.content_type, content_type):
+    # The policy condition, ``eq`` or ``starts-with``, as S3 checks it.
+    op, _, expected = grant.content_type
+    if not (content_type == expected if op == "eq" else content_type.startswith(expected)):
         raise Refused("type", f"type {content_type!r} is not accepted")
     name = posixpath.basename(key)
     kind = name_type(name) if by_name else content_type
     return check_file(min(grant.max_size, largest), grant.accept, name, size, kind)
-
-
-def condition_met(condition: Condition, value: str) -> bool:
-    """Whether ``value`` meets an ``eq`` or ``starts-with`` condition, as S3 checks it."""
-    op, expected = condition[0], condition[2]
-    return value == expected if op == "eq" else value.startswith(expected)
 
 
 def conditions(grant: Grant) -> list[object]:
@@ -181,16 +187,13 @@ def content_type_condition(accept: str) -> Condition:
     A policy cannot say "one of", so a list becomes a starts-with of what its types share
     (``image/png,image/jpeg`` -> ``image/``); the browser checks the exact list before uploading.
     """
-    anything = ["starts-with", "$Content-Type", ""]
-    items = accept_items(accept)
-    types = {(name_type("file" + i) or "") if i[0] == "." else i for i in items}
+    types = {(name_type("file" + i) or "") if i[0] == "." else i for i in accept_items(accept)}
     types = {kind.removesuffix("*") if kind.endswith("/*") else kind for kind in types}
     # Any type, an extension without a known type, or nonsense: no condition.
     if not types or any("/" not in kind or kind == "*/" for kind in types):
-        return anything
-    if len(types) == 1 and not (only := next(iter(types))).endswith("/"):
-        return ["eq", "$Content-Type", only]
-    return ["starts-with", "$Content-Type", os.path.commonprefix(sorted(types))]
+        return ["starts-with", "$Content-Type", ""]
+    op = "eq" if len(types) == 1 and not next(iter(types)).endswith("/") else "starts-with"
+    return [op, "$Content-Type", posixpath.commonprefix(list(types))]
 
 
 def accept_items(accept: str) -> list[str]:
@@ -208,48 +211,18 @@ def name_type(name: str) -> str | None:
     return mimetypes.guess_type(name, strict=False)[0]
 
 
-def accepted_type(accept: str, name: str, content_type: str | None) -> str | None:
-    """The Content-Type to keep for a file ``name`` of ``content_type`` if ``accept`` takes
-    it, item by item as browsers read the attribute; None if it does not.
-
-    ``.ext`` items match the name, and the type kept is the extension's; ``type/sub`` and
-    ``type/*`` items match ``content_type`` (None, or the empty string: unknown, which no type
-    item matches), which is kept. Without items every file passes, with its name's type.
-    """
-    items = accept_items(accept)
-    fallback = name_type(name) or "application/octet-stream"
-    if not items:
-        return fallback
-    lowered, kind = name.lower(), (content_type or "").lower().split(";")[0].strip()
-    for item in items:
-        if item in ("*", "*/*"):
-            return kind or fallback
-        if item.startswith("."):
-            if lowered.endswith(item):
-                return name_type("file" + item) or fallback
-        elif kind and (kind == item or (item.endswith("/*") and kind.startswith(item[:-1]))):
-            return kind
-    return None
-
-
-#: Formset row indexes (and the admin's template row, ``__prefix__``) in a field's name.
+#: Formset row indexes (and the admin's template row, ``__prefix__``) in a field's name,
+#: which a grant's field need not match: the admin's "Add another" turns
+#: ``rows-__prefix__-file`` into ``rows-3-file``, and removing a row renumbers the rest.
 _ROW = re.compile(r"(?<=-)(?:\d+|__prefix__)(?=-)")
 BINDING_SALT = "s3file.binding"
-
-
-def field_family(name: str) -> str:
-    """``name`` with formset row numbers folded: the admin's "Add another" turns
-    ``rows-__prefix__-file`` into ``rows-3-file``, and removing a row renumbers the rest."""
-    return _ROW.sub("__prefix__", name)
 
 
 def binding(request: HttpRequest | None) -> str:
     """What ties a grant to the browser it was rendered for: a hash of its CSRF secret
     (never the secret itself, which the page must not show); "" without one."""
     secret = csrf_secret(request) if request is not None else ""
-    if not secret:
-        return ""
-    return salted_hmac(BINDING_SALT, secret, algorithm="sha256").hexdigest()[:32]
+    return salted_hmac(BINDING_SALT, secret, algorithm="sha256").hexdigest()[:32] if secret else ""
 
 
 def check_browser(bound: str, request: HttpRequest) -> None:
@@ -262,7 +235,7 @@ def check_browser(bound: str, request: HttpRequest) -> None:
 def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:
     """Refuse (``Refused``, code ``binding``) a grant posted under another field than the
     one it was rendered for, or from another browser than the one it was rendered in."""
-    if not grant.field or field_family(field) != field_family(grant.field):
+    if not grant.field or _ROW.sub("__prefix__", field) != _ROW.sub("__prefix__", grant.field):
         raise Refused("binding", f"grant for field {grant.field!r} posted as {field!r}")
     check_browser(grant.binding, request)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -29,14 +28,7 @@ from .multipart import (
     sign_upload,
     unsign_upload,
 )
-from .rules import (
-    MAX_OBJECT_SIZE,
-    Refused,
-    check_browser,
-    check_upload,
-    content_length,
-    unsign_grant,
-)
+from .rules import Refused, check_browser, check_upload, content_length, unsign_grant
 from .signing import SignatureExpired
 
 logger = logging.getLogger("s3file")
@@ -55,87 +47,76 @@ REFUSALS = {
 }
 
 
-def create(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
+def create(store: Backend[Any], data: Data, request: HttpRequest) -> Data:
     grant = unsign_grant(str(data["token"]))
     key, size = str(data["key"]), int(data["size"])
     content_type = str(data.get("contentType") or "application/octet-stream")
     if size <= 0:
         raise ValueError("an empty file needs no multipart upload")
     check_browser(grant.binding, request)
-    kept = check_upload(grant, key, size, content_type, MAX_OBJECT_SIZE, by_name=store.by_name)
+    kept = check_upload(grant, key, size, content_type, by_name=store.by_name)
     upload_id, etag_md5 = store.create(key, kept)
     content_md5 = conf.get("S3FILE_MULTIPART_CONTENT_MD5") or not etag_md5
     created = Upload(key, upload_id, size, part_size(size), grant.binding, content_md5)
-    body = {
-        "upload": sign_upload(created),
-        "partSize": created.part_size,
-        "contentMd5": content_md5,
-    }
     # The first parts' URLs too: the browser can start sending without another round trip.
     first = store.part_urls(created, list(range(1, min(created.parts, FIRST_URLS) + 1)))
-    return JsonResponse({**body, "parts": created.parts, "urls": first})
+    body = {"upload": sign_upload(created), "partSize": created.part_size, "parts": created.parts}
+    return {**body, "contentMd5": content_md5, "urls": first}
 
 
-def handle(data: Data, request: HttpRequest) -> Upload:
-    """The upload ``data`` names, if it was started in this browser."""
-    upload = unsign_upload(str(data["upload"]))
-    check_browser(upload.binding, request)
-    return upload
+def sign(store: Backend[Any], upload: Upload, data: Data) -> Data:
+    """The URLs of the parts ``data`` names: a list of 1 to 1000 of the upload's parts."""
+    numbers = [int(n) for n in data["parts"]] if isinstance(data["parts"], list) else []
+    if not 0 < len(numbers) <= MAX_SIGN_BATCH or not all(1 <= n <= upload.parts for n in numbers):
+        raise ValueError("parts must list 1 to 1000 of the upload's part numbers")
+    return {"urls": store.part_urls(upload, numbers)}
 
 
-def sign(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
-    upload = handle(data, request)
-    urls = store.part_urls(upload, part_numbers(data["parts"], upload))
-    return JsonResponse({"urls": {str(n): url for n, url in urls.items()}})
-
-
-def list_parts(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
-    upload = handle(data, request)
+def list_parts(store: Backend[Any], upload: Upload, data: Data) -> Data:
     parts = [{"partNumber": p["partNumber"], "size": p["size"]} for p in store.list_parts(upload)]
-    return JsonResponse({"parts": parts, "contentMd5": upload.content_md5})
+    return {"parts": parts, "contentMd5": upload.content_md5}
 
 
-def complete(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
-    upload = handle(data, request)
+def complete(store: Backend[Any], upload: Upload, data: Data) -> Data:
     md5 = part_md5s(data.get("md5"), upload)
     store.complete(upload, check_complete(upload, store.list_parts(upload), store.abort, md5))
-    return JsonResponse({"key": upload.key})
+    return {"key": upload.key}
 
 
-def abort(store: Backend[Any], data: Data, request: HttpRequest) -> JsonResponse:
-    store.abort(handle(data, request))
-    return JsonResponse({})
+def abort(store: Backend[Any], upload: Upload, data: Data) -> Data:
+    store.abort(upload)
+    return {}
 
 
-ACTIONS: dict[str, Callable[[Backend[Any], Data, HttpRequest], JsonResponse]] = {
-    "create": create,
-    "sign": sign,
-    "list": list_parts,
-    "complete": complete,
-    "abort": abort,
-}
+#: The actions on an upload ``create`` started, which name it by its signed handle.
+ACTIONS = {"sign": sign, "list": list_parts, "complete": complete, "abort": abort}
 
 
 def multipart(request: HttpRequest, action: str) -> HttpResponse:
-    """Serve one action of the multipart API (``ACTIONS``)."""
+    """Serve one action of the multipart API (``create`` or one of ``ACTIONS``)."""
     if request.method != "POST":
         return refusal(405, "Use POST.", "method")
     if request.content_type != "application/json":
         return refusal(415, "Send JSON.", "content-type")
     store = backend()
-    if not conf.get("S3FILE_MULTIPART_THRESHOLD") or action not in ACTIONS or store is None:
+    known = action == "create" or action in ACTIONS
+    if not conf.get("S3FILE_MULTIPART_THRESHOLD") or not known or store is None:
         return refusal(404, "No such endpoint.", "action")
     if content_length(request) > MAX_BODY:
         return refusal(413, "Malformed request.", "malformed")
     try:
         data = json.loads(request.body)
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        return ACTIONS[action](store, data, request)
+        if action == "create":
+            return JsonResponse(create(store, data, request))
+        # The handle create signed; only the browser that started the upload may go on.
+        upload = unsign_upload(str(data["upload"]))
+        check_browser(upload.binding, request)
+        return JsonResponse(ACTIONS[action](store, upload, data))
     except MultipartError as e:
         return refusal(e.status, e.message, e.code, e.parts)
+    # TypeError too: a body that is no JSON object. RecursionError: JSON nested deeper than
+    # the parser goes (a few hundred bytes of "[").
     except (RequestDataTooBig, KeyError, ValueError, TypeError, OverflowError, RecursionError):
-        # RecursionError: JSON nested deeper than the parser goes (a few hundred bytes of "[").
         return refusal(400, "Malformed request.", "malformed")
     except SuspiciousOperation as e:
         if isinstance(e, Refused) and e.code in REFUSALS:
@@ -148,13 +129,3 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
 def refusal(status: int, message: str, code: str, parts: list[int] | None = None) -> JsonResponse:
     extra = {"parts": parts} if parts else {}
     return JsonResponse({"error": message, "code": code, **extra}, status=status)
-
-
-def part_numbers(value: object, upload: Upload) -> list[int]:
-    """The part numbers a ``sign`` request names: a list of 1 to 1000 of the upload's parts."""
-    if not isinstance(value, list) or not 0 < len(value) <= MAX_SIGN_BATCH:
-        raise ValueError("parts must be a list of 1 to 1000 numbers")
-    numbers = [int(n) for n in value]
-    if not all(1 <= n <= upload.parts for n in numbers):
-        raise ValueError("no such part")
-    return numbers
