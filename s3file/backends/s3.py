@@ -47,16 +47,11 @@ def shared_client(storage: S3Storage) -> S3Client:
     options = {name: getattr(storage, name) for name in CLIENT_SETTINGS}
     credentials = [getattr(storage, name) for name in SESSION_SETTINGS]
     key = repr([*credentials, options, sorted(vars(storage.client_config).items())])
-    if (client := _clients.get(key)) is None:
-        with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
-            if (client := _clients.get(key)) is None:
-                profile, key_id, secret, token = credentials  # a profile wins, as in storages
-                if profile:
-                    key_id = secret = token = None
-                session = boto3.Session(key_id, secret, token, profile_name=profile)
-                client = _clients[key] = session.client(
-                    "s3", config=storage.client_config, **options
-                )
+    with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
+        if (client := _clients.get(key)) is None:
+            profile, *keys = credentials  # a profile wins, as in storages
+            session = boto3.Session(profile_name=profile) if profile else boto3.Session(*keys)
+            client = _clients[key] = session.client("s3", config=storage.client_config, **options)
     return client
 
 
@@ -206,14 +201,11 @@ class S3Backend(Backend[S3Storage]):
         return str(created["UploadId"]), etags_are_md5(created)
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
+        presign, expires = self.client.generate_presigned_url, conf.get("S3FILE_EXPIRES")
         params = {"Bucket": self.bucket, "Key": upload.key, "UploadId": upload.upload_id}
         return {
-            number: self.client.generate_presigned_url(
-                "upload_part",
-                Params={**params, "PartNumber": number},
-                ExpiresIn=conf.get("S3FILE_EXPIRES"),
-            )
-            for number in numbers
+            n: presign("upload_part", Params={**params, "PartNumber": n}, ExpiresIn=expires)
+            for n in numbers
         }
 
     def list_parts(self, upload: Upload) -> list[Part]:
@@ -222,14 +214,9 @@ class S3Backend(Backend[S3Storage]):
         return [Part(partNumber=p["PartNumber"], size=p["Size"], etag=p["ETag"]) for p in parts]
 
     def complete(self, upload: Upload, parts: list[Part]) -> None:
-        self.call(
-            self.client.complete_multipart_upload,
-            Key=upload.key,
-            UploadId=upload.upload_id,
-            MultipartUpload={
-                "Parts": [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]
-            },
-        )
+        etags = [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]
+        ids = {"Key": upload.key, "UploadId": upload.upload_id}
+        self.call(self.client.complete_multipart_upload, **ids, MultipartUpload={"Parts": etags})
 
     def abort(self, upload: Upload) -> None:
         self.call(self.client.abort_multipart_upload, Key=upload.key, UploadId=upload.upload_id)
