@@ -44,8 +44,7 @@ def url_signature(query: Mapping[str, object]) -> str:
 def signed_url(path: str, **query: object) -> str:
     """The dev endpoint's URL ``path`` with ``query`` and this server's signature of it."""
     query["signature"] = url_signature(query)
-    prefix = get_script_prefix() + str(conf.get("S3FILE_ENDPOINT_PATH"))
-    return prefix + path + "?" + urlencode(query)
+    return f"{get_script_prefix()}{conf.get('S3FILE_ENDPOINT_PATH')}{path}?{urlencode(query)}"
 
 
 def signed(query: Mapping[str, str], *names: str) -> bool:
@@ -121,8 +120,7 @@ class LocalBackend(Backend[FileSystemStorage]):
         }
 
     def list_parts(self, upload: Upload) -> list[Part]:
-        folder = self.folder(upload.upload_id)
-        if not folder.is_dir():
+        if not (folder := self.folder(upload.upload_id)).is_dir():
             raise gone()
         return [
             Part(partNumber=int(p.name), size=p.stat().st_size, etag=md5_etag(p))

@@ -27,8 +27,6 @@ from .base import Backend, Head, Missing, Unavailable
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CopySourceTypeDef
-else:
-    S3Client = Any
 
 logger = logging.getLogger("s3file")
 _clients: dict[str, S3Client] = {}
@@ -165,11 +163,10 @@ class S3Backend(Backend[S3Storage]):
         """Copy ``source`` (bucket, key), still version ``etag``, to ``key`` inside S3,
         replacing its metadata with ``extra``: one CopyObject up to the storage's
         ``copy_threshold`` (at most 5 GiB), boto3's managed multipart copy above it."""
-        storage = self.storage
         copy_from: CopySourceTypeDef = {"Bucket": source[0], "Key": source[1]}
         # Copy the object that was checked, not one put at its key since.
         extra = {**extra, "MetadataDirective": "REPLACE", **if_match(etag, "CopySourceIfMatch")}
-        threshold: int = getattr(storage, "copy_threshold", 1024**3)
+        threshold: int = getattr(self.storage, "copy_threshold", 1024**3)
         with unchanged(source[1]):
             if size <= min(threshold, 5 * 1024**3):
                 # One request; the managed copy would first HEAD the source again.
@@ -177,9 +174,9 @@ class S3Backend(Backend[S3Storage]):
             else:
                 config = TransferConfig(
                     multipart_threshold=threshold,
-                    multipart_chunksize=getattr(storage, "copy_chunksize", 128 * 1024**2),
-                    max_concurrency=storage.transfer_config.max_request_concurrency,
-                    use_threads=storage.transfer_config.use_threads,
+                    multipart_chunksize=getattr(self.storage, "copy_chunksize", 128 * 1024**2),
+                    max_concurrency=self.storage.transfer_config.max_request_concurrency,
+                    use_threads=self.storage.transfer_config.use_threads,
                 )
                 self.client.copy(copy_from, self.bucket, key, ExtraArgs=extra, Config=config)
 
