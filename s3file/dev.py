@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import time
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import SuspiciousOperation
@@ -20,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
 from .backends import LocalBackend, local_backend
-from .backends.local import TOO_LARGE, check_part_signature, signed_limit
+from .backends.local import signed, signed_limit
 from .multipart import MultipartError, unsign_upload
 from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, SHA1, Refused, check_upload, content_length
 from .signing import SignatureExpired
@@ -81,7 +82,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         if refusal.__cause__ is not None:  # the rules' refusal, not the request's shape
             logger.warning("Dev endpoint refused a POST: %s", refusal.__cause__)
         return s3_error(*ERRORS[str(refusal)])
-    except (SuspiciousOperation, OSError):
+    except (SuspiciousOperation, OSError, MultipartError):  # a folder, or a file above it
         return s3_error(*ERRORS["key"])
     return xml_response(201, "PostResponse", Location=store.storage.url(key), Key=key)
 
@@ -136,13 +137,15 @@ def part(request: HttpRequest) -> HttpResponse:
         return s3_error(*ERRORS["off" if store is None else "method"])
     try:
         handle, number = request.GET["upload"], int(request.GET["partNumber"])
-        check_part_signature(handle, number, int(request.GET["expires"]), request.GET["signature"])
-        upload = unsign_upload(handle)
-        if not 1 <= number <= upload.parts:
-            raise MultipartError(400, "Part number out of range.", "InvalidArgument")
-        if content_length(request) > upload.part_length(number):  # refused unread
-            raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
-        etag = store.write_part(upload, number, request)
+        expires = int(request.GET["expires"])
+        # The signature covers the part number: only parts of the upload were signed.
+        if not signed(request.GET, "upload", "partNumber", "expires"):
+            raise MultipartError(
+                403, "The request signature does not match.", "SignatureDoesNotMatch"
+            )
+        if expires < time.time():
+            raise MultipartError(403, "Request has expired.", "AccessDenied")
+        etag = store.write_part(unsign_upload(handle), number, request)
     except MultipartError as e:
         return s3_error(e.status, e.code, e.message)
     except (KeyError, ValueError, SuspiciousOperation):

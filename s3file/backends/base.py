@@ -50,14 +50,11 @@ class Backend(ABC, Generic[S]):
     #: server) rather than with the Content-Type stored with it; then the name's type is
     #: what the accept list must take (``rules.check_upload``).
     by_name: bool = False
+    #: The key prefix the storage puts before names (S3's ``location``).
+    location: str = ""
 
     def __init__(self, storage: S) -> None:
         self.storage = storage
-
-    @property
-    def location(self) -> str:
-        """The key prefix the storage puts before names (S3's ``location``)."""
-        return ""
 
     def upload_prefix(self) -> str:
         """Where browsers upload, as a key prefix ending in "/"."""
@@ -66,11 +63,10 @@ class Backend(ABC, Generic[S]):
 
     def storage_name(self, key: str) -> str:
         """The storage-relative name of the full key ``key``."""
-        if not self.location:
-            return key
-        if not key.startswith(self.location + "/"):
+        prefix = self.location + "/" if self.location else ""
+        if not key.startswith(prefix):
             raise SuspiciousOperation(f"s3file: key {key!r} is outside the storage location")
-        return key[len(self.location) + 1 :]
+        return key.removeprefix(prefix)
 
     @abstractmethod
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import logging
 import threading
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.paginate import PageIterator
 from django.core.exceptions import SuspiciousOperation
 from s3transfer.constants import ALLOWED_DOWNLOAD_ARGS
 from storages.backends.s3 import S3Storage
@@ -24,8 +27,6 @@ from .base import Backend, Head, Missing, Unavailable
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CopySourceTypeDef
-else:
-    S3Client = Any
 
 logger = logging.getLogger("s3file")
 _clients: dict[str, S3Client] = {}
@@ -44,16 +45,11 @@ def shared_client(storage: S3Storage) -> S3Client:
     options = {name: getattr(storage, name) for name in CLIENT_SETTINGS}
     credentials = [getattr(storage, name) for name in SESSION_SETTINGS]
     key = repr([*credentials, options, sorted(vars(storage.client_config).items())])
-    if (client := _clients.get(key)) is None:
-        with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
-            if (client := _clients.get(key)) is None:
-                profile, key_id, secret, token = credentials  # a profile wins, as in storages
-                if profile:
-                    key_id = secret = token = None
-                session = boto3.Session(key_id, secret, token, profile_name=profile)
-                client = _clients[key] = session.client(
-                    "s3", config=storage.client_config, **options
-                )
+    with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
+        if (client := _clients.get(key)) is None:
+            profile, *keys = credentials  # a profile wins, as in storages
+            session = boto3.Session(profile_name=profile) if profile else boto3.Session(*keys)
+            client = _clients[key] = session.client("s3", config=storage.client_config, **options)
     return client
 
 
@@ -61,8 +57,16 @@ def status(error: ClientError) -> int:
     return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
 
 
-def changed(key: str) -> SuspiciousOperation:
-    return SuspiciousOperation(f"s3file: {key!r} changed after its check")
+@contextlib.contextmanager
+def unchanged(key: str) -> Iterator[None]:
+    """Refuse (SuspiciousOperation) to use ``key`` once it is no longer the version that was
+    checked: S3 answers an If-Match on another ETag with a 412."""
+    try:
+        yield
+    except ClientError as e:
+        if status(e) == 412:
+            raise SuspiciousOperation(f"s3file: {key!r} changed after its check") from e
+        raise
 
 
 def if_match(etag: str, name: str = "IfMatch") -> dict[str, Any]:
@@ -90,10 +94,7 @@ class S3Backend(Backend[S3Storage]):
         self.client = shared_client(storage)
         self.bucket: str = storage.bucket_name
         self.endpoint_url = storage.endpoint_url
-
-    @property
-    def location(self) -> str:
-        return str(self.storage.location).strip("/")
+        self.location = str(storage.location).strip("/")
 
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
         post = self.client.generate_presigned_post(
@@ -108,17 +109,15 @@ class S3Backend(Backend[S3Storage]):
     def head(self, key: str, checksum: bool = False) -> Head:
         # With the checksum when the widget asked the browser for one (sha1 then needs no
         # second HEAD); SSE-KMS objects may refuse that mode, hence the second try.
-        modes: list[dict[str, Any]] = [{"ChecksumMode": "ENABLED"}, {}] if checksum else [{}]
-        for mode in modes:
-            try:
-                head = self.client.head_object(Bucket=self.bucket, Key=key, **mode)
-                break
-            except ClientError as e:
-                if status(e) == 403 and mode:
-                    continue
-                raise (Missing if status(e) in (403, 404) else Unavailable)(key) from e
-            except BotoCoreError as e:  # no connection, a timeout: S3 is away
-                raise Unavailable(key) from e
+        mode: dict[str, Any] = {"ChecksumMode": "ENABLED"} if checksum else {}
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key, **mode)
+        except ClientError as e:
+            if status(e) == 403 and checksum:
+                return self.head(key)
+            raise (Missing if status(e) in (403, 404) else Unavailable)(key) from e
+        except BotoCoreError as e:  # no connection, a timeout: S3 is away
+            raise Unavailable(key) from e
         sha1 = hex_sha1(head.get("ChecksumSHA1", ""))
         return Head(head["ContentLength"], head.get("ContentType"), head["ETag"], sha1)
 
@@ -135,27 +134,22 @@ class S3Backend(Backend[S3Storage]):
         return True
 
     def sha1(self, key: str, etag: str) -> str:
-        try:
+        with contextlib.suppress(ClientError):
             head = self.client.head_object(
                 Bucket=self.bucket, Key=key, ChecksumMode="ENABLED", **if_match(etag)
             )
-        except ClientError:
-            return ""
-        return hex_sha1(head.get("ChecksumSHA1", ""))
+            return hex_sha1(head.get("ChecksumSHA1", ""))
+        return ""
 
     def open(self, key: str, size: int, etag: str) -> IO[bytes]:
         return io.BufferedReader(RangedReader(self, key, size, etag), buffer_size=64 * 1024)
 
     def get(self, key: str, etag: str, start: int) -> Any:
         """The body of ``key`` from byte ``start``, if it is still version ``etag``."""
-        try:
+        with unchanged(key):
             return self.client.get_object(
                 Bucket=self.bucket, Key=key, Range=f"bytes={start}-", **if_match(etag)
             )["Body"]
-        except ClientError as e:
-            if status(e) == 412:
-                raise changed(key) from e
-            raise
 
     def delete(self, key: str) -> None:
         try:
@@ -169,31 +163,29 @@ class S3Backend(Backend[S3Storage]):
         """Copy ``source`` (bucket, key), still version ``etag``, to ``key`` inside S3,
         replacing its metadata with ``extra``: one CopyObject up to the storage's
         ``copy_threshold`` (at most 5 GiB), boto3's managed multipart copy above it."""
-        storage = self.storage
         copy_from: CopySourceTypeDef = {"Bucket": source[0], "Key": source[1]}
         # Copy the object that was checked, not one put at its key since.
         extra = {**extra, "MetadataDirective": "REPLACE", **if_match(etag, "CopySourceIfMatch")}
-        threshold: int = getattr(storage, "copy_threshold", 1024**3)
-        try:
+        threshold: int = getattr(self.storage, "copy_threshold", 1024**3)
+        with unchanged(source[1]):
             if size <= min(threshold, 5 * 1024**3):
                 # One request; the managed copy would first HEAD the source again.
                 self.client.copy_object(CopySource=copy_from, Bucket=self.bucket, Key=key, **extra)
             else:
                 config = TransferConfig(
                     multipart_threshold=threshold,
-                    multipart_chunksize=getattr(storage, "copy_chunksize", 128 * 1024**2),
-                    max_concurrency=storage.transfer_config.max_request_concurrency,
-                    use_threads=storage.transfer_config.use_threads,
+                    multipart_chunksize=getattr(self.storage, "copy_chunksize", 128 * 1024**2),
+                    max_concurrency=self.storage.transfer_config.max_request_concurrency,
+                    use_threads=self.storage.transfer_config.use_threads,
                 )
                 self.client.copy(copy_from, self.bucket, key, ExtraArgs=extra, Config=config)
-        except ClientError as e:
-            if status(e) == 412:
-                raise changed(source[1]) from e
-            raise
 
-    def call(self, operation: str, **params: Any) -> Any:
+    def call(self, method: Callable[..., Any], **params: Any) -> Any:
+        """The answer of the client's ``method`` on the bucket (all pages of a paginator's),
+        with S3's failures as the multipart API answers them."""
         try:
-            return getattr(self.client, operation)(Bucket=self.bucket, **params)
+            answer = method(Bucket=self.bucket, **params)
+            return answer.build_full_result() if isinstance(answer, PageIterator) else answer
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") == "NoSuchUpload":
                 raise gone() from e
@@ -202,47 +194,29 @@ class S3Backend(Backend[S3Storage]):
             raise MultipartError(502, "The storage server could not be reached.") from e
 
     def create(self, key: str, content_type: str) -> tuple[str, bool]:
-        created = self.call("create_multipart_upload", Key=key, ContentType=content_type)
+        created = self.call(self.client.create_multipart_upload, Key=key, ContentType=content_type)
         return str(created["UploadId"]), etags_are_md5(created)
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
+        presign, expires = self.client.generate_presigned_url, conf.get("S3FILE_EXPIRES")
         params = {"Bucket": self.bucket, "Key": upload.key, "UploadId": upload.upload_id}
         return {
-            number: self.client.generate_presigned_url(
-                "upload_part",
-                Params={**params, "PartNumber": number},
-                ExpiresIn=conf.get("S3FILE_EXPIRES"),
-            )
-            for number in numbers
+            n: presign("upload_part", Params={**params, "PartNumber": n}, ExpiresIn=expires)
+            for n in numbers
         }
 
     def list_parts(self, upload: Upload) -> list[Part]:
-        parts: list[Part] = []
-        marker = 0
-        while True:
-            page = self.call(
-                "list_parts", Key=upload.key, UploadId=upload.upload_id, PartNumberMarker=marker
-            )
-            parts += [
-                Part(partNumber=p["PartNumber"], size=p["Size"], etag=p["ETag"])
-                for p in page.get("Parts", [])
-            ]
-            if not page.get("IsTruncated"):
-                return parts
-            marker = page["NextPartNumberMarker"]
+        paginate = self.client.get_paginator("list_parts").paginate
+        parts = self.call(paginate, Key=upload.key, UploadId=upload.upload_id).get("Parts", [])
+        return [Part(partNumber=p["PartNumber"], size=p["Size"], etag=p["ETag"]) for p in parts]
 
     def complete(self, upload: Upload, parts: list[Part]) -> None:
-        self.call(
-            "complete_multipart_upload",
-            Key=upload.key,
-            UploadId=upload.upload_id,
-            MultipartUpload={
-                "Parts": [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]
-            },
-        )
+        etags = [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]
+        ids = {"Key": upload.key, "UploadId": upload.upload_id}
+        self.call(self.client.complete_multipart_upload, **ids, MultipartUpload={"Parts": etags})
 
     def abort(self, upload: Upload) -> None:
-        self.call("abort_multipart_upload", Key=upload.key, UploadId=upload.upload_id)
+        self.call(self.client.abort_multipart_upload, Key=upload.key, UploadId=upload.upload_id)
 
 
 class RangedReader(io.RawIOBase):
@@ -256,8 +230,8 @@ class RangedReader(io.RawIOBase):
     def __init__(self, backend: S3Backend, key: str, size: int, etag: str) -> None:
         self.backend, self.key, self.size, self.etag = backend, key, size, etag
         self.position = 0
+        #: The open GET, streaming from ``position`` on; None: the next read opens one.
         self._body: Any = None
-        self._body_position = -1
 
     def readable(self) -> bool:
         return True
@@ -267,19 +241,19 @@ class RangedReader(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        self.position = max(0, base + offset)
-        return self.position
+        if (position := max(0, base + offset)) != self.position:
+            self._drop_body()
+        self.position = position
+        return position
 
     def readinto(self, buffer: Any) -> int:
         if self.position >= self.size or not len(buffer):
             return 0
-        if self._body is None or self._body_position != self.position:
-            self._drop_body()
+        if self._body is None:
             self._body = self.backend.get(self.key, self.etag, self.position)
-        data = self._body.read(len(buffer))
+        data = self._body.read(len(buffer))  # older botocore bodies have no readinto
         buffer[: len(data)] = data
         self.position += len(data)
-        self._body_position = self.position
         return len(data)
 
     def _drop_body(self) -> None:
