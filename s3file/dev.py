@@ -23,7 +23,7 @@ from django.http.multipartparser import MultiPartParserError
 from .backends import LocalBackend, local_backend
 from .backends.local import signed, signed_limit
 from .multipart import MultipartError, unsign_upload
-from .rules import CHECKSUM_FIELD, POST_MAX_SIZE, SHA1, Refused, check_upload, content_length
+from .rules import CHECKSUM_FIELD, SHA1, Refused, check_upload, content_length
 from .signing import SignatureExpired
 
 #: The fields a POST may carry besides the file, as the presigned policy allows them.
@@ -114,11 +114,11 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
     if fields.get("success_action_status") != "201":
         raise Refusal("status")
     key = fields["key"].replace("${filename}", file.name or "")
-    # The folder only (nested=False), as S3's policy; and the name's type, as this storage's
-    # files are served as their names say (by_name): no page in an image field.
+    # The folder only, as S3's policy (post); and the name's type, as this storage's files
+    # are served as their names say (by_name): no page in an image field.
     try:
         size, content_type = file.size or 0, fields.get("content-type", "")
-        check_upload(grant, key, size, content_type, POST_MAX_SIZE, False, store.by_name)
+        check_upload(grant, key, size, content_type, post=True, by_name=store.by_name)
     except Refused as e:
         raise Refusal(e.code) from e
     if (checksum := fields.get(CHECKSUM_FIELD)) and checksum != sha1_base64(file):

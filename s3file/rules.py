@@ -137,21 +137,17 @@ def check_file(max_size: int, accept: str, name: str, size: int, content_type: s
 
 
 def check_upload(
-    grant: Grant,
-    key: str,
-    size: int,
-    content_type: str,
-    largest: int = MAX_OBJECT_SIZE,
-    nested: bool = True,
-    by_name: bool = False,
+    grant: Grant, key: str, size: int, content_type: str, post: bool = False, by_name: bool = False
 ) -> str:
     """Refuse an upload of ``key`` that ``grant`` does not allow, else return the
-    Content-Type to store; ``largest`` is what the way of uploading can carry (``POST_MAX_SIZE``;
-    by default ``MAX_OBJECT_SIZE``, as a multipart upload). ``content_type`` must meet the
+    Content-Type to store. ``post``: one presigned POST, which carries at most
+    ``POST_MAX_SIZE`` and whose policy can only ask for the folder (a multipart upload takes
+    up to ``MAX_OBJECT_SIZE``, at a key of the script's form). ``content_type`` must meet the
     grant's policy condition, as S3 checks it, and the accept list; ``by_name``: a storage
     that serves a file as its name says (``FileSystemStorage``), so the name's type must be
     accepted."""
-    check_key(key, grant.folder, nested)
+    largest = POST_MAX_SIZE if post else MAX_OBJECT_SIZE
+    check_key(key, grant.folder, nested=not post)
     if size > min(grant.max_size, largest):
         raise Refused("too-large", f"{size} bytes is more than {grant.max_size}")
     # The policy condition, ``eq`` or ``starts-with``, as S3 checks it.
