@@ -7,7 +7,6 @@ import hashlib
 import logging
 import os
 import posixpath
-import shutil
 import tempfile
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
@@ -134,8 +133,7 @@ class S3UploadedFile(BaseFile):
         wanted = self.checksum_wanted  # then the HEAD asked for it
         if value := self._head.sha1 if wanted else self.backend.sha1(self.key, self.etag):
             return value
-        self.seek(0)
-        digest = hashlib.file_digest(self, SHA1)
+        digest = hashlib.file_digest(self.open(), SHA1)  # open() rewinds
         self.seek(0)
         return digest.hexdigest()
 
@@ -171,8 +169,7 @@ class S3UploadedFile(BaseFile):
         if self._spooled is None or not os.path.exists(self._spooled):
             suffix = posixpath.splitext(self.name or "")[1]
             with tempfile.NamedTemporaryFile(prefix="s3file-", suffix=suffix, delete=False) as f:
-                self.seek(0)
-                shutil.copyfileobj(self.file, f, 1024 * 1024)
+                f.writelines(self.chunks(1024 * 1024))
             self._spooled = f.name  # deleted in close()
             self.seek(0)
         return self._spooled
