@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import posixpath
 import tempfile
 from functools import cached_property
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -166,7 +165,7 @@ class S3UploadedFile(BaseFile):
     def temporary_file_path(self) -> str:
         """A copy on local disk, made on first call (Django's ImageField opens images by
         path when it can, instead of reading the whole upload into memory)."""
-        if self._spooled is None or not os.path.exists(self._spooled):
+        if self._spooled is None or not Path(self._spooled).exists():
             suffix = posixpath.splitext(self.name or "")[1]
             with tempfile.NamedTemporaryFile(prefix="s3file-", suffix=suffix, delete=False) as f:
                 f.writelines(self.chunks(1024 * 1024))
@@ -183,6 +182,5 @@ class S3UploadedFile(BaseFile):
             self._file.close()
             self._file = None
         if self._spooled is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._spooled)
+            Path(self._spooled).unlink(missing_ok=True)
             self._spooled = None
