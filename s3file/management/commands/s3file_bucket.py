@@ -128,10 +128,10 @@ class BucketSetup:
         changed = []
         for kind, wanted in self.wanted.items():
             current = self.rules(kind)
-            others = [r for r in current if r.get("ID") != wanted["ID"]]
-            # Equal as far as ours says (servers add defaults such as MaxAgeSeconds 0).
-            have = {r.get("ID"): r for r in current}.get(wanted["ID"], {})
-            if not all(have.get(k) == v for k, v in wanted.items()):
+            # Ours is there if a rule says all it says (servers add defaults such as
+            # MaxAgeSeconds 0).
+            if not any(wanted.items() <= rule.items() for rule in current):
+                others = [r for r in current if r.get("ID") != wanted["ID"]]
                 operation, body, key = CONFIGURATIONS[kind]
                 put = getattr(self.client, "put_" + operation)
                 put(Bucket=self.bucket, **{body: {key: [*others, wanted]}})
