@@ -21,8 +21,7 @@ def after_response(action: Action) -> None:
     """Run ``action`` once the view has answered without a server error, or at once outside
     a request ``S3FileMiddleware`` handles. Deleting a temporary upload waits for this, so a
     request that fails after the copy (a database error, say) can be submitted again."""
-    pending = PENDING.get()
-    if pending is None:
+    if (pending := PENDING.get()) is None:
         action()
     else:
         pending.append(action)

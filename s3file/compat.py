@@ -89,9 +89,8 @@ def add_base(cls: type, mixin: type) -> None:
 
 def moved() -> list[str]:
     """The private names above that this Django no longer has as s3file uses them."""
-    body = io.BytesIO(b"a=1")
-    environ = {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "3", "wsgi.input": body}
-    request = WSGIRequest({**environ, "CONTENT_TYPE": "application/x-www-form-urlencoded"})
+    form = {"CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": "3"}
+    request = WSGIRequest({**form, "REQUEST_METHOD": "POST", "wsgi.input": io.BytesIO(b"a=1")})
     seen: list[object] = []
     with contextlib.suppress(AttributeError):
         on_body_parsed(request, lambda r: seen.append(parsed(r)[0].get("a")))

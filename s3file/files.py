@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import posixpath
-import shutil
 import tempfile
 from functools import cached_property
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -134,8 +132,7 @@ class S3UploadedFile(BaseFile):
         wanted = self.checksum_wanted  # then the HEAD asked for it
         if value := self._head.sha1 if wanted else self.backend.sha1(self.key, self.etag):
             return value
-        self.seek(0)
-        digest = hashlib.file_digest(self, SHA1)
+        digest = hashlib.file_digest(self.open(), SHA1)  # open() rewinds
         self.seek(0)
         return digest.hexdigest()
 
@@ -168,11 +165,10 @@ class S3UploadedFile(BaseFile):
     def temporary_file_path(self) -> str:
         """A copy on local disk, made on first call (Django's ImageField opens images by
         path when it can, instead of reading the whole upload into memory)."""
-        if self._spooled is None or not os.path.exists(self._spooled):
+        if self._spooled is None or not Path(self._spooled).exists():
             suffix = posixpath.splitext(self.name or "")[1]
             with tempfile.NamedTemporaryFile(prefix="s3file-", suffix=suffix, delete=False) as f:
-                self.seek(0)
-                shutil.copyfileobj(self.file, f, 1024 * 1024)
+                f.writelines(self.chunks(1024 * 1024))
             self._spooled = f.name  # deleted in close()
             self.seek(0)
         return self._spooled
@@ -186,6 +182,5 @@ class S3UploadedFile(BaseFile):
             self._file.close()
             self._file = None
         if self._spooled is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._spooled)
+            Path(self._spooled).unlink(missing_ok=True)
             self._spooled = None

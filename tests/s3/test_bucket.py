@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from s3file.bucket import CORS_RULE_ID, LIFECYCLE_RULE_ID, cors_origins
+from s3file.management.commands.s3file_bucket import CORS_RULE_ID, LIFECYCLE_RULE_ID, cors_origins
 
 pytestmark = pytest.mark.s3
 FOREIGN_CORS = {"ID": "theirs", "AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}

@@ -1,16 +1,142 @@
-"""``manage.py s3file_bucket --check|--apply``: the bucket's CORS and lifecycle rules."""
+"""``manage.py s3file_bucket --check|--apply``: the bucket set-up direct uploads need, a CORS
+rule and a lifecycle rule, both ours by ID."""
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from botocore.exceptions import ClientError
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from s3file import conf
 from s3file.backends import backend
 from s3file.backends.s3 import S3Backend
-from s3file.bucket import BucketSetup, cors_origins
+
+#: A CORS or lifecycle rule, as boto3 reads and writes it.
+Rule = dict[str, Any]
+CORS_RULE_ID = "s3file-direct-upload"
+LIFECYCLE_RULE_ID = "s3file-expire-uploads"
+#: The two configurations: their name in the client's calls, in its bodies (and errors, as
+#: NoSuch<body>), and of their list of rules.
+CONFIGURATIONS = {
+    "CORS": ("bucket_cors", "CORSConfiguration", "CORSRules"),
+    "Lifecycle": ("bucket_lifecycle_configuration", "LifecycleConfiguration", "Rules"),
+}
+#: What our lifecycle rule does in time: its field, the key of its days there, and what is
+#: wrong, in words, when no enabled rule covering the upload prefix does it soon enough.
+DEADLINES = [
+    ("Expiration", "Days", "objects under {} do not expire"),
+    (
+        "AbortIncompleteMultipartUpload",
+        "DaysAfterInitiation",
+        "unfinished multipart uploads under {} are not aborted",
+    ),
+]
+
+
+def cors_origins(given: list[str] | None = None) -> list[str]:
+    """``given`` (``--origin``), else ``S3FILE_CORS_ORIGINS``, else the origins
+    ``CSRF_TRUSTED_ORIGINS`` and ``ALLOWED_HOSTS`` name (hosts as https://, a leading-dot host
+    as one wildcard subdomain); sorted, once each."""
+    if (origins := given or conf.get("S3FILE_CORS_ORIGINS")) is not None:
+        return sorted(set(origins))
+    found = {origin.rstrip("/") for origin in settings.CSRF_TRUSTED_ORIGINS}
+    hosts = set(settings.ALLOWED_HOSTS) - {"*"}
+    found |= {f"https://{host.removeprefix('.')}" for host in hosts}
+    found |= {f"https://*{host}" for host in hosts if host.startswith(".")}
+    if not found:
+        raise CommandError(
+            "s3file: no origin to allow; set S3FILE_CORS_ORIGINS (e.g. ['https://example.com'])."
+        )
+    return sorted(found)
+
+
+def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
+    """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
+    # S3 allows one "*" in an origin, and none of fnmatch's other wildcards.
+    return any(
+        method in rule.get("AllowedMethods", [])
+        and any(fnmatchcase(origin, p) for p in rule.get("AllowedOrigins", []))
+        and "*" in rule.get("AllowedHeaders", [])
+        and "ETag" in rule.get("ExposeHeaders", [])
+        for rule in rules
+    )
+
+
+class BucketSetup:
+    """Compare the bucket's CORS and lifecycle configuration with what direct uploads need,
+    and merge ours in: rules are ours by ID, and others are never changed or removed."""
+
+    def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
+        self.client, self.bucket = backend.client, backend.bucket
+        self.origins, self.days, self.prefix = origins, days, backend.upload_prefix()
+        #: Our rule of each kind.
+        self.wanted: dict[str, Rule] = {
+            "CORS": {
+                "ID": CORS_RULE_ID,
+                "AllowedHeaders": ["*"],
+                "AllowedMethods": ["POST", "PUT"],  # presigned POSTs; parts of multipart uploads
+                "AllowedOrigins": origins,
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3000,
+            },
+            "Lifecycle": {
+                "ID": LIFECYCLE_RULE_ID,
+                "Status": "Enabled",
+                "Filter": {"Prefix": self.prefix},
+                "Expiration": {"Days": days},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
+            },
+        }
+
+    def rules(self, kind: str) -> list[Rule]:
+        """The bucket's rules of ``kind`` (one of ``CONFIGURATIONS``)."""
+        operation, body, key = CONFIGURATIONS[kind]
+        get = getattr(self.client, "get_" + operation)
+        try:
+            found: dict[str, list[Rule]] = get(Bucket=self.bucket)
+        except ClientError as e:
+            if e.response["Error"]["Code"] == "NoSuch" + body:
+                return []
+            raise
+        return found.get(key, [])
+
+    def problems(self) -> list[str]:
+        """What is missing, in words; empty when the bucket is ready."""
+        found = []
+        rules = self.rules("CORS")
+        for origin in self.origins:
+            for method in ("POST", "PUT"):
+                if not cors_allows(rules, origin, method):
+                    found.append(f"CORS: {method} from {origin} is not allowed (or ETag hidden).")
+        prefix = self.prefix
+        covering = [
+            rule
+            for rule in self.rules("Lifecycle")
+            if rule.get("Status") == "Enabled"
+            and prefix.startswith(rule.get("Filter", {}).get("Prefix", rule.get("Prefix", "")))
+        ]
+        for field, days, wrong in DEADLINES:
+            if not any(r.get(field, {}).get(days, 10**9) <= self.days for r in covering):
+                found.append(f"Lifecycle: {wrong.format(prefix)} in {self.days} days.")
+        return found
+
+    def apply(self) -> list[str]:
+        """Write our two rules where they differ; return what changed, in words."""
+        changed = []
+        for kind, wanted in self.wanted.items():
+            current = self.rules(kind)
+            # Ours is there if a rule says all it says (servers add defaults such as
+            # MaxAgeSeconds 0).
+            if not any(wanted.items() <= rule.items() for rule in current):
+                others = [r for r in current if r.get("ID") != wanted["ID"]]
+                operation, body, key = CONFIGURATIONS[kind]
+                put = getattr(self.client, "put_" + operation)
+                put(Bucket=self.bucket, **{body: {key: [*others, wanted]}})
+                changed.append(f"{kind} rule {wanted['ID']} written.")
+        return changed
 
 
 class Command(BaseCommand):
@@ -38,17 +164,13 @@ class Command(BaseCommand):
             help="days before abandoned uploads expire (default: S3FILE_EXPIRE_DAYS)",
         )
 
-    def handle(self, *args: Any, check: bool, apply: bool, **options: Any) -> None:
+    def handle(self, *args: Any, apply: bool, **options: Any) -> None:
         if not isinstance(store := backend(), S3Backend):
             raise CommandError("The default storage is not an S3 storage: nothing to set up.")
         days = options["expire_days"] or conf.get("S3FILE_EXPIRE_DAYS")
         if days < 1:
             raise CommandError("--expire-days must be at least 1.")
-        try:
-            origins = sorted(set(options["origins"] or cors_origins()))
-        except ImproperlyConfigured as e:
-            raise CommandError(str(e)) from e
-        setup = BucketSetup(store, origins, days)
+        setup = BucketSetup(store, cors_origins(options["origins"]), days)
         if apply:
             self.stdout.write("\n".join(setup.apply() or ["Nothing to change."]))
         if problems := setup.problems():
