@@ -114,3 +114,14 @@ def test_no_origin_is_an_error(settings, s3):
 def test_a_local_storage_has_nothing_to_set_up(dev_storage):
     with pytest.raises(CommandError, match="not an S3 storage"):
         run("--check")
+
+
+def test_an_ipv6_origin_is_written_and_then_found(bare, settings):
+    """ "[::1]" is a host, not a wildcard; S3's only wildcard in an origin is one "*"."""
+    settings.S3FILE_CORS_ORIGINS = ["http://[::1]:8000", "https://*.example.com"]
+    out, _ = run("--apply")
+    assert "ready for direct uploads" in out
+    assert "ready for direct uploads" in run("--check")[0]
+    settings.S3FILE_CORS_ORIGINS = ["http://[::2]:8000", "https://www.example.com?"]
+    with pytest.raises(CommandError, match="not ready"):
+        run("--check")

@@ -3,7 +3,7 @@ rule and a lifecycle rule, both ours by ID."""
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+import re
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -55,10 +55,13 @@ def cors_origins(given: list[str] | None = None) -> list[str]:
 
 def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
     """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
-    # S3 allows one "*" in an origin, and none of fnmatch's other wildcards.
+    # S3 allows one "*" in an origin and no other wildcard ("[::1]" is an IPv6 host).
     return any(
         method in rule.get("AllowedMethods", [])
-        and any(fnmatchcase(origin, p) for p in rule.get("AllowedOrigins", []))
+        and any(
+            re.fullmatch(".*".join(map(re.escape, p.split("*", 1))), origin)
+            for p in rule.get("AllowedOrigins", [])
+        )
         and "*" in rule.get("AllowedHeaders", [])
         and "ETag" in rule.get("ExposeHeaders", [])
         for rule in rules
