@@ -153,20 +153,21 @@ class LocalBackend(Backend[FileSystemStorage]):
             raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
         if not (folder := self.folder(upload.upload_id)).is_dir():
             raise gone()
-        partial = folder / f".{number}.partial"
+        partial, digest = folder / f".{number}.partial", MD5()
         with open(partial, "wb") as out:
             # At most the part's signed size, and one byte more, which says it is too large.
             while room >= 0 and (chunk := request.read(min(MiB, room + 1))):
                 room -= out.write(chunk)
+                digest.update(chunk)  # hashed on the way: no second read of the part
         if room < 0:
             partial.unlink()
             raise MultipartError(400, "The part is larger than it was signed for.", TOO_LARGE)
-        etag, md5 = md5_etag(partial), request.headers.get("Content-MD5", "")
-        if md5 and base64.b64encode(bytes.fromhex(etag.strip('"'))).decode() != md5:
+        md5 = request.headers.get("Content-MD5", "")
+        if md5 and base64.b64encode(digest.digest()).decode() != md5:
             partial.unlink()
             raise MultipartError(400, "The Content-MD5 you specified did not match.", "BadDigest")
         partial.replace(folder / str(number))
-        return etag
+        return f'"{digest.hexdigest()}"'
 
 
 def md5_etag(path: Path) -> str:

@@ -45,6 +45,8 @@ def shared_client(storage: S3Storage) -> S3Client:
     options = {name: getattr(storage, name) for name in CLIENT_SETTINGS}
     credentials = [getattr(storage, name) for name in SESSION_SETTINGS]
     key = repr([*credentials, options, sorted(vars(storage.client_config).items())])
+    if (client := _clients.get(key)) is not None:  # no lock once built: every request asks
+        return client
     with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
         if (client := _clients.get(key)) is None:
             profile, *keys = credentials  # a profile wins, as in storages
