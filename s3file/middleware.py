@@ -152,6 +152,7 @@ def add_uploaded_files(request: HttpRequest) -> None:
                 setattr(request, REFUSED, True)
                 upload.refuse()
             upload.add_limit(grant.max_size, grant.accept)  # checked when read
+            upload.folder = grant.folder
             uploads[field].append(upload)
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
     count = sum(map(len, uploads.values())) + len(files)
