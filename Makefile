@@ -90,6 +90,16 @@ test-django6: trixie
 	@$(TIMED) "B-unfold: Django 6.1" .ci/trixie run django61 6.1 8 $(UNFOLD)
 	@$(TIMED) "C: Django 6.0" .ci/trixie run django60 6.0 8 -m "not browser"
 
+# The documentation (Sphinx, MyST markdown, the furo theme) into build/docs; a warning fails it.
+.PHONY: docs
+docs: $(VENV)/.docs-installed
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs build/docs
+	@echo "docs: build/docs/index.html"
+
+$(VENV)/.docs-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q --group docs
+	touch $@
+
 sandbox: $(VENV)/.installed
 	$(PY) sandbox/run.py
 
