@@ -77,7 +77,7 @@ ci: $(VENV)/.installed chromium
 	@mkdir -p build
 	@echo "trixie root and venvs: preparing in the background (log: build/trixie-prepare.log)"
 	@$(MAKE) --no-print-directory trixie >build/trixie-prepare.log 2>&1 & prepare=$$!; \
-	$(MAKE) --no-print-directory test test-wagtail-lts; a=$$?; \
+	$(MAKE) --no-print-directory test docs test-wagtail-lts; a=$$?; \
 	wait $$prepare; p=$$?; \
 	[ $$a = 0 ] || exit $$a; \
 	[ $$p = 0 ] || { tail -n 40 build/trixie-prepare.log; echo "trixie root: preparation failed"; exit $$p; }; \
@@ -109,6 +109,16 @@ trixie:
 
 # Legs B and C alone.
 test-django6: trixie matrix
+
+# The documentation (Sphinx, MyST markdown, the furo theme) into build/docs; a warning fails it.
+.PHONY: docs
+docs: $(VENV)/.docs-installed
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs build/docs
+	@echo "docs: build/docs/index.html"
+
+$(VENV)/.docs-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q --group docs
+	touch $@
 
 sandbox: $(VENV)/.installed
 	$(PY) sandbox/run.py

@@ -119,16 +119,25 @@ def sign_folder(
     content_type: list | None = None,
     field: str = "file",
     accept: str | None = None,
+    age: int = 0,
 ) -> str:
     """The signature the form would carry for an input ``field`` uploading into ``folder``,
-    rendered for the test browser; ``accept`` follows ``content_type`` unless given."""
+    rendered for the test browser ``age`` seconds ago; ``accept`` follows ``content_type``
+    unless given."""
+    import time
+    from unittest import mock
+
+    from django.core import signing
+
     from s3file.rules import Grant, sign_grant
 
     condition = content_type or ["starts-with", "$Content-Type", ""]
     if accept is None:
         accept = condition[2] if condition[0] == "eq" else condition[2] + "*" * bool(condition[2])
     grant = Grant(folder, max_size, condition, accept, field, test_binding())
-    return sign_grant(grant)
+    then = signing.b62_encode(int(time.time()) - age)
+    with mock.patch.object(signing.TimestampSigner, "timestamp", lambda self: then):
+        return sign_grant(grant)
 
 
 def new_folder() -> str:
