@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import cast
@@ -22,7 +23,7 @@ from .after_response import collected, run_after_response
 from .backends import default_storage
 from .compat import mutable, on_body_parsed, parsed
 from .files import S3UploadedFile
-from .rules import Refused, check_binding, check_key, unsign_grant
+from .rules import Refused, check_binding, check_key, posted_lifetime, unsign_grant
 
 logger = logging.getLogger("s3file")
 
@@ -167,10 +168,11 @@ def add_uploaded_files(request: HttpRequest) -> None:
     """Move the keys the script posted from ``request.POST`` into ``request.FILES``.
 
     Refuses (``SuspiciousOperation``, which Django answers with a 400) a forged or expired
-    signature, a key outside its signed folder, and more files than
-    ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows. A key whose grant was rendered for another field
-    or in another browser (``rules.check_binding``) is logged and comes as a file that fails
-    its form field's validation, untouched in storage; the response is then a 400.
+    signature, a key outside its signed folder, a key posted twice (each repeat would be
+    copied), and more files than ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows. A key whose grant
+    was rendered for another field or in another browser (``rules.check_binding``) is logged
+    and comes as a file that fails its form field's validation, untouched in storage; the
+    response is then a 400.
     """
     post, files = parsed(request)
     # A field of the project's own may be called "s3file": only fields signed for are ours.
@@ -183,7 +185,8 @@ def add_uploaded_files(request: HttpRequest) -> None:
         try:
             # A resumed multipart upload lies in the folder of the page it started on, so a
             # field may carry several signatures; each key must lie in one of their folders.
-            grants = [unsign_grant(value) for value in post.getlist(field + SIGNATURE_SUFFIX)]
+            posted = post.getlist(field + SIGNATURE_SUFFIX)
+            grants = [unsign_grant(value, max_age=posted_lifetime()) for value in posted]
             keys = [check_key(key, [g.folder for g in grants]) for key in post.getlist(field)]
         except SuspiciousOperation as e:
             logger.warning("Refused uploaded files for field %r: %s", field, e)
@@ -200,6 +203,11 @@ def add_uploaded_files(request: HttpRequest) -> None:
                 upload.refuse()
             upload.add_limit(grant.max_size, grant.accept)  # checked when read
             uploads[field].append(upload)
+    counts = Counter(upload.key for uploaded in uploads.values() for upload in uploaded)
+    if repeated := sorted(key for key, count in counts.items() if count > 1):
+        # Each repeat would be copied in storage: one upload must not cost a copy per repeat.
+        logger.warning("Refused a request posting uploaded files more than once: %s", repeated)
+        raise Refused("repeated", f"key {repeated[0]!r} posted more than once")
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
     count = sum(map(len, uploads.values())) + len(files)
     if limit is not None and count > limit:
