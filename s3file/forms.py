@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
@@ -18,7 +19,7 @@ from . import conf
 from .backends import Backend, backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, middleware_installed
+from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
 from .rules import Grant, binding, extension_types, new_grant, normal_accept, sign_grant
 
 #: The template of a kept upload's block, rendered after the widget's own markup.
@@ -191,7 +192,11 @@ class S3FileInputMixin(Widget):
         # For kept(): a bound form renders a file field with its initial value only
         # (FileField.bound_data), but reads the field's data (here) just before.
         self.received = (name, uploads)
-        for upload in uploads:
+        for upload in values:
+            if not isinstance(upload, S3UploadedFile):
+                if isinstance(upload, UploadedFile) and self.uploads_directly:
+                    bytes_posted(name, str(upload.name))
+                continue
             upload.checksum_wanted = upload.checksum_wanted or self.checksum
             # A grant from any page's input lets its holder upload; what this field takes is
             # decided here, whichever grant the file came with.
