@@ -183,6 +183,18 @@ def test_an_upload_past_its_lifetime_is_not_kept_and_the_field_says_why(client, 
 
 
 def test_a_form_not_rendered_again_keeps_nothing(client):
-    # A fresh form, and one whose upload was saved (the object moved: no longer temporary).
+    # An unbound form has received nothing.
     html = client.get("/kept/").content.decode()
     assert Page(html).blocks == []
+
+
+def test_the_kept_block_and_its_reasons_are_translated(client, settings):
+    settings.LANGUAGE_CODE = "de"
+    Document.objects.create(title="Taken", file="documents/old.pdf")
+    data = {"title": "Taken", **posted("file", [store("report.pdf", b"%PDF")])}
+    html = client.post("/kept/", data).content.decode()
+    assert "Hochgeladen:" in html and "Ersetzen" in html and "Entfernen" in html
+
+    settings.S3FILE_EXPIRE_DAYS = 0
+    html = client.post("/kept/", data).content.decode()
+    assert "Die hochgeladene Datei „report.pdf“ wurde vor zu langer Zeit hochgeladen" in html
