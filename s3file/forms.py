@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
@@ -16,7 +17,7 @@ from . import conf
 from .backends import backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import REQUEST, middleware_installed
+from .middleware import REQUEST, bytes_posted, middleware_installed
 from .rules import binding, extension_types, new_grant, normal_accept, sign_grant
 
 
@@ -103,6 +104,8 @@ class S3FileInputMixin(Widget):
         value = super().value_from_datadict(data, files, name)
         for upload in value if isinstance(value, list) else [value]:
             if not isinstance(upload, S3UploadedFile):
+                if isinstance(upload, UploadedFile) and self.uploads_directly:
+                    bytes_posted(name, str(upload.name))
                 continue
             upload.checksum_wanted = upload.checksum_wanted or self.checksum
             # A grant from any page's input lets its holder upload; what this field takes is

@@ -22,6 +22,24 @@ expect.set_options(timeout=20_000)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
+# A browser wait that runs out on a busy two-core machine (Chromium, SeaweedFS and the live
+# server share it) gets one more try; the report lists it (-rR). Nothing else is rerun.
+BROWSER_RERUN = pytest.mark.flaky(reruns=1, only_rerun=["TimeoutError", "Locator expected"])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what a test needs from the fixtures it uses, so `-m "not s3 and not browser"`
+    selects exactly the tests that run without SeaweedFS and Chromium."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "s3_server" in fixtures:
+            item.add_marker(pytest.mark.s3)
+        if "page" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser"):
+            item.add_marker(BROWSER_RERUN)
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
