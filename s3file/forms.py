@@ -44,6 +44,13 @@ def messages(max_size: int) -> dict[str, str]:
     }
 
 
+def module_scripts(*paths: str) -> Media:
+    """Media of ES modules: a ``<script type="module">`` for each static path."""
+    scripts = [Script(path, type="module") for path in paths]
+    # django-stubs types Media's js as strings; Django takes Script objects as well.
+    return Media(js=scripts)  # type: ignore[arg-type]
+
+
 if TYPE_CHECKING:  # what the mixin is installed into (``install()``)
     Widget = ClearableFileInput
 else:
@@ -96,8 +103,8 @@ class S3FileInputMixin(Widget):
     @property
     def media(self) -> Media:
         media = super().media
-        if self.uploads_directly:  # (the stubs miss that Media takes Script objects)
-            media += Media(js=[Script("s3file/js/s3file.js", type="module")])  # type: ignore[list-item]
+        if self.uploads_directly:
+            media += module_scripts("s3file/js/s3file.js")
         return media
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
