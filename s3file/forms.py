@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
@@ -16,7 +17,7 @@ from . import conf
 from .backends import backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import REQUEST, middleware_installed
+from .middleware import REQUEST, bytes_posted, middleware_installed
 from .rules import binding, extension_types, new_grant, normal_accept, sign_grant
 
 
@@ -36,6 +37,13 @@ def messages(max_size: int) -> dict[str, str]:
             "“{name}” was uploaded, but the server could not confirm it. Submit again."
         ),
     }
+
+
+def module_scripts(*paths: str) -> Media:
+    """Media of ES modules: a ``<script type="module">`` for each static path."""
+    scripts = [Script(path, type="module") for path in paths]
+    # django-stubs types Media's js as strings; Django takes Script objects as well.
+    return Media(js=scripts)  # type: ignore[arg-type]
 
 
 if TYPE_CHECKING:  # what the mixin is installed into (``install()``)
@@ -88,8 +96,8 @@ class S3FileInputMixin(Widget):
     @property
     def media(self) -> Media:
         media = super().media
-        if self.uploads_directly:  # (the stubs miss that Media takes Script objects)
-            media += Media(js=[Script("s3file/js/s3file.js", type="module")])  # type: ignore[list-item]
+        if self.uploads_directly:
+            media += module_scripts("s3file/js/s3file.js")
         return media
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -103,6 +111,8 @@ class S3FileInputMixin(Widget):
         value = super().value_from_datadict(data, files, name)
         for upload in value if isinstance(value, list) else [value]:
             if not isinstance(upload, S3UploadedFile):
+                if isinstance(upload, UploadedFile) and self.uploads_directly:
+                    bytes_posted(name, str(upload.name))
                 continue
             upload.checksum_wanted = upload.checksum_wanted or self.checksum
             # A grant from any page's input lets its holder upload; what this field takes is
