@@ -3,7 +3,9 @@
 ``audit(page, state)`` runs axe-core (npm's, from node_modules: ``npm ci`` installs it) in
 the page and fails on any violation in the package's markup; the page's own (Django's,
 Unfold's, Wagtail's) are printed, not failed: they are there with or without the package.
-``watch_focus(page)`` records every moment the focus, once on the page, falls to <body>.
+``watch_focus(page)`` records every moment the focus, once on the page, falls to <body>;
+``tab_to`` and ``choose_with_keyboard`` drive a page as a keyboard user does, ``network``
+holds an upload mid-way (Chromium's network emulation) or fails it.
 """
 
 from __future__ import annotations
@@ -22,14 +24,19 @@ OURS = (
     " [data-s3f-error], [data-s3f-bar], #wagtail-s3file-status"
 )
 
+# Rules about the page's structure, not about any markup: "region" (content outside
+# landmarks) flags the package's status too on a page without a <main> (django-unfold's),
+# as it flags every field of the form it sits in.
+PAGE_RULES = {"region"}
+
 # In the page: axe's violations, each node marked as ours or the page's.
-RUN = """async ([ours, tags]) => {
+RUN = """async ([ours, tags, pageRules]) => {
   const { violations } = await axe.run(document, {
     runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
   });
   const owner = (rule, target) => {
     const element = document.querySelector(target[target.length - 1]);
-    if (!element) return "page";
+    if (!element || pageRules.includes(rule)) return "page";
     if (element.closest(ours)) return "ours";
     const aria = rule.startsWith("aria-");
     return aria && element.matches("input[data-s3f-url]") ? "ours" : "page";
@@ -47,7 +54,7 @@ def violations(page: Any) -> list[dict]:
         if not AXE.exists():
             raise FileNotFoundError(f"{AXE} is missing: run `npm ci` (package.json has axe-core)")
         page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN, [OURS, TAGS])
+    return page.evaluate(RUN, [OURS, TAGS, sorted(PAGE_RULES)])
 
 
 def summary(found: list[dict]) -> str:
@@ -108,3 +115,29 @@ def focused(page: Any) -> str:
           + `${e.className ? "." + String(e.className).trim().split(/\\s+/).join(".") : ""}`
           + ` ${(e.textContent || "").trim().slice(0, 40)}`.trimEnd(); }"""
     )
+
+
+def network(page: Any, upload: int = -1, offline: bool = False) -> None:
+    """Slow the browser's uploads to ``upload`` bytes a second, or cut its network (Chromium's
+    own emulation, through one DevTools session a page: a second one's would not apply)."""
+    if not hasattr(page, "cdp"):
+        page.cdp = page.context.new_cdp_session(page)
+        page.cdp.send("Network.enable")
+    conditions = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": upload}
+    page.cdp.send("Network.emulateNetworkConditions", {"offline": offline, **conditions})
+
+
+def tab_to(page: Any, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element ``selector`` names has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement?.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}; it is on {focused(page)}")
+
+
+def choose_with_keyboard(page: Any, path: Path) -> None:
+    """Open the focused file input's chooser with the keyboard and choose ``path``."""
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(path)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.a11y import audit, focus_lost, focused, watch_focus
+from tests.a11y import (
+    audit,
+    choose_with_keyboard,
+    focus_lost,
+    focused,
+    network,
+    tab_to,
+    watch_focus,
+)
 from tests.admin.conftest import png
 from tests.adminapp.models import Report
 from tests.browser.conftest import make_file
@@ -16,16 +24,6 @@ pytestmark = [
 ]
 
 MB = 1024 * 1024
-
-
-def network(page, upload: int = -1, offline: bool = False) -> None:
-    """Slow the browser's uploads to ``upload`` bytes a second, or cut its network (Chromium's
-    own emulation, through one DevTools session a page: a second one's would not apply)."""
-    if not hasattr(page, "cdp"):
-        page.cdp = page.context.new_cdp_session(page)
-        page.cdp.send("Network.enable")
-    conditions = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": upload}
-    page.cdp.send("Network.emulateNetworkConditions", {"offline": offline, **conditions})
 
 
 @pytest.fixture
@@ -74,21 +72,6 @@ def test_axe_finds_nothing_of_ours_in_any_state_of_the_add_form(admin_page, s3, 
     page.locator(".field-document .s3file-errors").wait_for()
     audit(page, "admin add form, after an error")
     assert not Report.objects.exists()
-
-
-def tab_to(page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the element ``selector`` names has the focus."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement?.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}; it is on {focused(page)}")
-
-
-def choose_with_keyboard(page, path) -> None:
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(path)
 
 
 def test_keyboard_only_upload_cancel_retry_and_save_never_drops_the_focus(admin_page, s3, files):
