@@ -63,9 +63,7 @@ def test_add_keeps_every_upload_and_saves_it_without_s3(admin_page, s3, tmp_path
     assert len(events(page, "kept")) == 4
 
 
-def test_change_keeps_the_new_file_and_remove_brings_unfolds_box_back(
-    admin_page, s3, tmp_path
-):
+def test_change_keeps_the_new_file_and_remove_brings_unfolds_box_back(admin_page, s3, tmp_path):
     page = admin_page
     dossier = Dossier.objects.create(title="Kept", document="dossiers/documents/old.txt")
     page.goto(page.admin_url + f"unfoldapp/dossier/{dossier.pk}/change/")
