@@ -194,6 +194,24 @@ ABSTRACT_IMAGE = Name(
 ABSTRACT_DOCUMENT = Name(
     "wagtail.documents.models", "AbstractDocument", "the document model, whose hash S3 gives."
 )
+IMAGE_UPLOAD_TO = Name(
+    "wagtail.images.models",
+    "AbstractImage.get_upload_to",
+    "names the folder images are saved in (original_images), which direct uploads go "
+    "straight into with S3FILE_CLAIM; without it images are uploaded aside and copied.",
+)
+GET_IMAGE_MODEL = Name(
+    "wagtail.images",
+    "get_image_model",
+    "the image model whose folder the Add images page uploads into with S3FILE_CLAIM; "
+    "without it images are uploaded aside and copied.",
+)
+GET_DOCUMENT_MODEL = Name(
+    "wagtail.documents",
+    "get_document_model",
+    "the document model whose folder the Add documents page uploads into with S3FILE_CLAIM; "
+    "without it documents are uploaded aside and copied.",
+)
 FORM_FIELD_OVERRIDE = Name(
     "wagtail.admin.forms.models",
     "register_form_field_override",
@@ -218,6 +236,9 @@ NAMES: tuple[Name, ...] = (
     IMAGE_FIELD_FILE,
     ABSTRACT_IMAGE,
     ABSTRACT_DOCUMENT,
+    IMAGE_UPLOAD_TO,
+    GET_IMAGE_MODEL,
+    GET_DOCUMENT_MODEL,
     FORM_FIELD_OVERRIDE,
     HOOKS,
 )

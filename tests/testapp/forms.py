@@ -4,7 +4,7 @@ from django import forms
 
 from s3file.forms import S3FileInput
 
-from .models import Document
+from .models import Document, Scan
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,3 +40,9 @@ class ImagesForm(forms.Form):
     image = forms.FileField(widget=S3FileInput(attrs={"accept": "image/*"}, max_size=200_000))
     pdf = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".pdf"}))
     sheet = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".csv"}))
+
+
+class ScanForm(forms.ModelForm):
+    class Meta:
+        model = Scan
+        fields = ["file"]

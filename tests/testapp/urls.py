@@ -14,6 +14,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/alt/", views.upload, name="upload-alt"),
     path("images/", views.images, name="images"),
+    path("scans/", views.scans, name="scans"),
     path("webhook/", views.webhook),
     path("temporary-files/", views.temporary_files),
     path("describe/", views.describe_view),

@@ -9,7 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.forms.utils import flatatt
 
 from wagtail_s3file import compat
-from wagtail_s3file.widgets import DirectFileInput
+from wagtail_s3file.widgets import DirectFileInput, saved_in
 
 register = template.Library()
 
@@ -25,8 +25,12 @@ def s3file_multiple_upload(max_size: int | None = None, documents: bool = False)
     widget = DirectFileInput(max_size=max_size)
     if not widget.uploads_directly:
         return {"attrs": ""}
+    # Into the folder the model saves in, with S3FILE_CLAIM.
+    get_model = (compat.GET_DOCUMENT_MODEL if documents else compat.GET_IMAGE_MODEL).resolve()
+    folder, field = saved_in(get_model() if get_model is not None else None)
     # Bound to the name Wagtail's uploader posts each file under (its view reads that).
-    attrs = widget.upload_attrs({}, "files[]")
+    storage = None if field is None else field.storage
+    attrs = widget.upload_attrs({}, "files[]", folder, storage)
     extensions = compat.wagtail_setting("WAGTAILDOCS_EXTENSIONS") if documents else None
     if extensions:
         # Wagtail's documents page does not check extensions before uploading; the
