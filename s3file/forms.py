@@ -8,6 +8,7 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
@@ -19,7 +20,7 @@ from . import conf
 from .backends import Backend, backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import REQUEST, middleware_installed
+from .middleware import REQUEST, bytes_posted, middleware_installed
 from .rules import binding, extension_types, new_grant, normal_accept, sign_grant
 
 #: Marks ``FileField.formfield`` once ``install()`` has wrapped it.
@@ -69,6 +70,13 @@ def claim_folder(store: Backend[Any], folder: str, storage: Any = None) -> str:
         store.endpoint_url,
     )
     return folder if same else ""
+
+
+def module_scripts(*paths: str) -> Media:
+    """Media of ES modules: a ``<script type="module">`` for each static path."""
+    scripts = [Script(path, type="module") for path in paths]
+    # django-stubs types Media's js as strings; Django takes Script objects as well.
+    return Media(js=scripts)  # type: ignore[arg-type]
 
 
 if TYPE_CHECKING:  # what the mixin is installed into (``install()``)
@@ -128,8 +136,8 @@ class S3FileInputMixin(Widget):
     @property
     def media(self) -> Media:
         media = super().media
-        if self.uploads_directly:  # (the stubs miss that Media takes Script objects)
-            media += Media(js=[Script("s3file/js/s3file.js", type="module")])  # type: ignore[list-item]
+        if self.uploads_directly:
+            media += module_scripts("s3file/js/s3file.js")
         return media
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -146,6 +154,8 @@ class S3FileInputMixin(Widget):
         value = super().value_from_datadict(data, files, name)
         for upload in value if isinstance(value, list) else [value]:
             if not isinstance(upload, S3UploadedFile):
+                if isinstance(upload, UploadedFile) and self.uploads_directly:
+                    bytes_posted(name, str(upload.name))
                 continue
             upload.checksum_wanted = upload.checksum_wanted or self.checksum
             # A grant from any page's input lets its holder upload; what this field takes is
