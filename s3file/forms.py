@@ -10,18 +10,23 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from . import conf
 from .backends import Backend, backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import REQUEST, bytes_posted, middleware_installed
-from .rules import binding, extension_types, new_grant, normal_accept, sign_grant
+from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
+from .rules import Grant, binding, extension_types, new_grant, normal_accept, sign_grant
+
+#: The template of a kept upload's block, rendered after the widget's own markup.
+KEPT_TEMPLATE = "s3file/widgets/kept.html"
 
 #: Marks ``FileField.formfield`` once ``install()`` has wrapped it.
 INSTALLED = "s3file_installed"
@@ -113,6 +118,8 @@ class S3FileInputMixin(Widget):
     #: The model's file field this input is the form field's widget of (``install()`` sets
     #: it on the fields of model forms): a string ``upload_to`` names the folder.
     model_field: models.FileField | None = None
+    #: The field name and the direct uploads ``value_from_datadict()`` last read.
+    received: tuple[str, list[S3UploadedFile]] = ("", [])
 
     def __init__(
         self,
@@ -148,11 +155,97 @@ class S3FileInputMixin(Widget):
             folder = self.upload_folder or final_folder(field)
             storage = None if field is None else field.storage
             attrs.update(self.upload_attrs(attrs, name, folder, storage))
+            kept = self.kept(name, attrs)
+            context["widget"]["s3file_kept"] = kept
+            if kept is not None and kept["files"]:
+                # The hidden inputs post the field: an input with nothing chosen would add an
+                # empty value (Django parses an empty file name as a field). The script names
+                # it again when the user replaces or removes the kept files.
+                context["widget"]["name"] = ""
         return context
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        """The widget's own markup, then (in a form rendered again) its kept upload's."""
+        context = self.get_context(name, value, attrs)
+        renderer = renderer or get_default_renderer()
+        html = renderer.render(self.template_name, context)
+        kept = context["widget"].get("s3file_kept")
+        if kept is not None:
+            html += renderer.render(KEPT_TEMPLATE, {"kept": kept})
+        return mark_safe(html)
+
+    def kept(self, name: str, attrs: dict[str, Any]) -> dict[str, Any] | None:
+        """What a form rendered again shows of the direct uploads it received, or None.
+
+        A bound form that failed validation is rendered again after reading the uploads its
+        field ``name`` got (``received``). Those that pass their checks and will outlive the
+        form are kept: the input is hidden behind their names and sizes, with "Replace" and
+        "Remove" buttons, and the form posts their keys again (hidden inputs, signed like a
+        fresh grant for this field and browser) without the browser uploading a byte.
+
+        An upload the field refused is not kept (its error says why, and the input is marked
+        ``aria-invalid``), nor one gone from storage or past its lifetime: then ``errors``
+        says why (``S3UploadedFile.keep_error()``), and ``files`` is empty.
+        """
+        received_name, received = self.received
+        uploads = [u for u in received if u.temporary and u.folder and received_name == name]
+        store = backend()
+        if not uploads or store is None or attrs.get("aria-invalid") in (True, "true"):
+            return None
+        errors = [e for e in map(S3UploadedFile.keep_error, uploads) if e is not None]
+        if errors:
+            return {"errors": [message for error in errors for message in error], "files": []}
+        grant = self.grant(store, attrs, name)
+        folders = dict.fromkeys(upload.folder for upload in uploads)
+        files = [{"key": u.key, "name": u.name, "size": u.size} for u in uploads]
+        if attrs.pop("required", False):  # the kept files are the value; "Remove" restores it
+            attrs["data-s3f-required"] = ""
+        attrs["hidden"] = True
+        attrs["data-s3f-kept"] = uploads[0].key  # as its block's data-s3f-kept-for
+        return {
+            "errors": [],
+            "for": uploads[0].key,
+            "files": files,
+            "json": json.dumps(files),
+            "name": name,
+            "marker": MARKER,
+            "signature_name": name + SIGNATURE_SUFFIX,
+            "signatures": [sign_grant(grant._replace(folder=folder)) for folder in folders],
+        }
+
+    def grant(
+        self, store: Backend[Any], attrs: dict[str, Any], name: str, final: str = ""
+    ) -> Grant:
+        """A fresh grant into ``store`` for field ``name`` of an input with these ``attrs``:
+        into the upload folder, or a new subfolder of ``final``, a folder files are saved in
+        (``claim_folder()``).
+
+        It is for field ``name`` only (the name the browser posts the keys under), and for
+        the browser that asked for this page: bound to its CSRF secret, which ``get_token()``
+        makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a request handled
+        by ``S3FileMiddleware``, it is bound to no browser, and refused.
+        """
+        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
+        request = REQUEST.get()
+        if request is not None:
+            get_token(request)
+        prefix, accept = store.upload_prefix(final), attrs.get("accept", "")
+        return new_grant(prefix, max_size, accept, name, binding(request), bool(final))
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)
-        for upload in value if isinstance(value, list) else [value]:
+        values = value if isinstance(value, list) else [value]
+        uploads = [upload for upload in values if isinstance(upload, S3UploadedFile)]
+        # For kept(): a bound form renders a file field with its initial value only
+        # (FileField.bound_data), but reads the field's data (here) just before.
+        self.received = (name, uploads)
+        for upload in values:
             if not isinstance(upload, S3UploadedFile):
                 if isinstance(upload, UploadedFile) and self.uploads_directly:
                     bytes_posted(name, str(upload.name))
@@ -172,26 +265,18 @@ class S3FileInputMixin(Widget):
     ) -> dict[str, Any]:
         """The data attributes the script reads: where to POST, what to sign and check.
 
-        ``folder``: the storage folder the files are saved in (in ``storage``, the field's),
-        if known; with ``S3FILE_CLAIM`` they are uploaded into a new subfolder of it and
-        claimed there when saved (``S3OptimizedUploadStorage``), else into the upload folder.
-
-        The grant is for field ``name`` only (the name the browser posts the keys under), and
-        for the browser that asked for this page: bound to its CSRF secret, which
-        ``get_token()`` makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a
-        request handled by ``S3FileMiddleware``, it is bound to no browser, and refused.
+        The grant is fresh (``grant()``) for field ``name``. ``folder``: the storage folder
+        the files are saved in (in ``storage``, the field's), if known; with ``S3FILE_CLAIM``
+        they are uploaded into a new subfolder of it and claimed there when saved
+        (``S3OptimizedUploadStorage``), else into the upload folder.
         """
         store = backend()
         if store is None:
             raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
-        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        request = REQUEST.get()
-        if request is not None:
-            get_token(request)
-        accept = attrs.get("accept", "")
         final = claim_folder(store, folder, storage)
-        prefix = store.upload_prefix(final)
-        grant = new_grant(prefix, max_size, accept, name, binding(request), bool(final))
+        grant = self.grant(store, attrs, name, final)
+        max_size = grant.max_size
+        accept = attrs.get("accept", "")
         url, fields = store.presign_post(grant)
         threshold = conf.get("S3FILE_MULTIPART_THRESHOLD")
         if final and not conf.get("S3FILE_POST_TAGGING"):

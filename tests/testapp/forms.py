@@ -42,6 +42,31 @@ class ImagesForm(forms.Form):
     sheet = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".csv"}))
 
 
+def unique_title(title: str) -> str:
+    """A check only the server can make, after the upload: the title must be new."""
+    if Document.objects.filter(title=title).exists():
+        raise forms.ValidationError("A document with this title exists already.")
+    return title
+
+
+class KeptDocumentForm(DocumentForm):
+    """A ModelForm that can fail on another field than its file."""
+
+    def clean_title(self):
+        return unique_title(self.cleaned_data["title"])
+
+
+class ReportForm(forms.Form):
+    """A plain form that can fail on another field, with a field that checks its file."""
+
+    title = forms.CharField(validators=[unique_title])
+    file = forms.FileField()
+    picture = forms.ImageField(required=False)
+
+
+ReportFormSet = forms.formset_factory(ReportForm, extra=2)
+
+
 class ScanForm(forms.ModelForm):
     class Meta:
         model = Scan
