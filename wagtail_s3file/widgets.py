@@ -9,10 +9,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from wagtail.images.models import AbstractImage
 
 from s3file.forms import S3FileInputMixin, final_folder
-
-from . import compat
 
 #: The folder Wagtail's own ``AbstractImage.get_upload_to`` saves images in.
 IMAGE_FOLDER = "original_images"
@@ -69,8 +68,8 @@ def saved_in(model: Any, name: str = "file") -> tuple[str, models.FileField | No
     if not isinstance(field, models.FileField):
         return "", None
     folder = final_folder(field)
-    # Wagtail's own method (None if Wagtail moved it), not a subclass's.
-    wagtails = compat.IMAGE_UPLOAD_TO.resolve()
+    # Wagtail's own method, not a subclass's.
+    wagtails = inspect.getattr_static(AbstractImage, "get_upload_to", None)
     own = wagtails is not None and inspect.getattr_static(model, "get_upload_to", None) is wagtails
     return folder or (IMAGE_FOLDER if own else ""), field
 

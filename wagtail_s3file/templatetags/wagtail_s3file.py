@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.core.validators import FileExtensionValidator
 from django.forms.utils import flatatt
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from wagtail_s3file import compat
 from wagtail_s3file.widgets import DirectFileInput, saved_in
@@ -26,8 +28,7 @@ def s3file_multiple_upload(max_size: int | None = None, documents: bool = False)
     if not widget.uploads_directly:
         return {"attrs": ""}
     # Into the folder the model saves in, with S3FILE_CLAIM.
-    get_model = (compat.GET_DOCUMENT_MODEL if documents else compat.GET_IMAGE_MODEL).resolve()
-    folder, field = saved_in(get_model() if get_model is not None else None)
+    folder, field = saved_in(get_document_model() if documents else get_image_model())
     # Bound to the name Wagtail's uploader posts each file under (its view reads that).
     storage = None if field is None else field.storage
     attrs = widget.upload_attrs({}, "files[]", folder, storage)
