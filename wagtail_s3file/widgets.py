@@ -9,12 +9,29 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext
 from wagtail.images.models import AbstractImage
 
 from s3file.forms import S3FileInputMixin, final_folder
 
 #: The folder Wagtail's own ``AbstractImage.get_upload_to`` saves images in.
 IMAGE_FOLDER = "original_images"
+
+
+def announcements() -> dict[str, str]:
+    """What the Wagtail scripts show and say of an upload (``data-s3f-wagtail``), translated
+    here; ``{name}`` and ``{percent}`` are filled in the browser."""
+    return {
+        "uploading": gettext("Uploading “{name}”"),
+        "progress": gettext("“{name}”: {percent} uploaded"),
+        "done": gettext("“{name}” uploaded"),
+        "failed": gettext("“{name}” could not be uploaded"),
+        "cancelled": gettext(
+            "Upload cancelled. The file is still chosen: submit again to upload it."
+        ),
+        "cancel": gettext("Cancel upload"),
+        "bar": gettext("Upload progress"),
+    }
 
 
 class DirectFileInput(S3FileInputMixin, forms.FileInput):
@@ -49,6 +66,7 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
         self, attrs: dict[str, Any], name: str = "", folder: str = "", storage: Any = None
     ) -> dict[str, Any]:
         data = super().upload_attrs(attrs, name, folder, storage)
+        data["data-s3f-wagtail"] = json.dumps(announcements())
         if self.messages:
             texts = json.loads(data["data-s3f-messages"])
             data["data-s3f-messages"] = json.dumps({**texts, **self.messages})
