@@ -14,7 +14,7 @@ from django.urls import get_script_prefix
 from django.utils.translation import gettext
 
 from . import conf
-from .backends import backend
+from .backends import MultipartBackend, backend
 from .compat import add_base
 from .files import S3UploadedFile
 from .middleware import REQUEST, bytes_posted, middleware_installed
@@ -135,16 +135,17 @@ class S3FileInputMixin(Widget):
         store = backend()
         if store is None:
             raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
-        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
+        max_size = min(self.max_size or conf.get("S3FILE_MAX_SIZE"), store.max_size)
         request = REQUEST.get()
         if request is not None:
             get_token(request)
         accept = attrs.get("accept", "")
         grant = new_grant(store.upload_prefix(), max_size, accept, name, binding(request))
         url, fields = store.presign_post(grant)
+        parts = isinstance(store, MultipartBackend)  # S3; the dev storage takes one POST
         multipart = {  # what the script needs to upload large files in parts (threshold 0: never)
             "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
-            "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
+            "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD") if parts else 0,
             "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
             "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
         }

@@ -15,11 +15,13 @@ from typing import Any
 
 import requests
 from django import forms
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import path
+from django.views.static import serve
 
 from s3file.forms import S3FileInput
 
@@ -48,6 +50,7 @@ class HardeningForm(forms.Form):
     small = file_field(max_size=10)
     doc = file_field()
     other = file_field()
+    images = file_field("image/*")
 
 
 def page(request: HttpRequest) -> HttpResponse:
@@ -85,7 +88,13 @@ def one_field(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"saved": form.cleaned_data["file"].name})
 
 
-urlpatterns = [path("h/", page), path("h/one/", one_field)]
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """``MEDIA_ROOT`` served as a development site serves it (``static()`` in its URLconf):
+    each file as its name says."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns = [path("h/", page), path("h/one/", one_field), path("media/<path:path>", media)]
 
 
 class _Inputs(HTMLParser):

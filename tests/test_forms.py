@@ -6,12 +6,10 @@ import logging
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.widgets import ClearableFileInput
 
-from s3file.backends import LocalBackend
+from s3file.backends import LocalBackend, local_backend
 from s3file.forms import S3FileInput, S3FileInputMixin, install
 from s3file.rules import conditions, unsign_grant
 from tests.conftest import sign_folder
@@ -186,7 +184,10 @@ def test_in_debug_the_response_and_a_message_say_the_script_did_not_run(client, 
 def test_keys_posted_by_the_script_raise_no_such_warning(client, settings, caplog):
     settings.DEBUG = True
     folder = "tmp/s3file/0123"
-    key = storages["default"].save(f"{folder}/0/report.pdf", ContentFile(b"%PDF-1.7 data"))
+    key = f"{folder}/0/report.pdf"
+    pending = local_backend().path(key)  # where the dev endpoint would have put it
+    pending.parent.mkdir(parents=True)
+    pending.write_bytes(b"%PDF-1.7 data")
     data = {
         "title": "t",
         "s3file": "file",
