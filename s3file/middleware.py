@@ -202,6 +202,7 @@ def add_uploaded_files(request: HttpRequest) -> None:
                 setattr(request, REFUSED, True)
                 upload.refuse()
             upload.add_limit(grant.max_size, grant.accept)  # checked when read
+            upload.folder = grant.folder
             uploads[field].append(upload)
     counts = Counter(upload.key for uploaded in uploads.values() for upload in uploaded)
     if repeated := sorted(key for key, count in counts.items() if count > 1):

@@ -147,11 +147,11 @@ def test_the_pending_uploads_stay_under_the_total_cap(client, site, settings, ca
     assert again.status_code == 201
 
 
-def test_uploads_no_form_can_take_any_more_make_room(client, site, settings):
+def test_uploads_the_lifecycle_rule_would_have_expired_make_room(client, site, settings):
     settings.S3FILE_DEV_MAX_TOTAL_SIZE = 100
     old, old_key = dev_post(client, render(client)["doc"], "a.bin", b"x" * 60)
     assert old.status_code == 201
-    expired = time.time() - 2 * conf.get("S3FILE_EXPIRES") - 60
+    expired = time.time() - conf.get("S3FILE_EXPIRE_DAYS") * 86400 - 60
     os.utime(local_backend().path(old_key), (expired, expired))
     response, key = dev_post(client, render(client)["doc"], "b.bin", b"y" * 60)
     assert response.status_code == 201

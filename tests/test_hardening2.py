@@ -22,6 +22,8 @@ class Site:
             self.bucket = request.getfixturevalue("s3")
         else:
             self.root = request.getfixturevalue("dev_storage")
+            #: Where the dev endpoint keeps uploads until a form takes them.
+            self.pending = request.getfixturevalue("dev_pending")
 
     def upload(self, client: Any, attrs: dict[str, str], name: str, body: bytes) -> str:
         """Upload ``body`` as the input ``attrs`` lets the browser; the key."""
@@ -75,3 +77,76 @@ def test_3_a_key_posted_twice_is_refused_and_copied_never(client, site, debug, c
     assert site.keys("saved/") == []
     # Posted once, it is saved.
     assert submit(client, "doc", [key], [token]).json() == {"saved": {"doc": "saved/doc/a.txt"}}
+
+
+# 5. No 5xx from a middleware order or CSRF set-up -------------------------------------------
+
+SESSIONS_FIRST = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "s3file.middleware.S3FileMiddleware",
+]
+S3FILE_FIRST = [
+    "s3file.middleware.S3FileMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+
+
+def create_multipart(client: Any, attrs: dict[str, str], key_name: str = "big.bin") -> Any:
+    from tests.hardening import multipart, new_key
+
+    body = {
+        "token": attrs["data-s3f-signature"],
+        "key": new_key(attrs, key_name),
+        "size": 70 * 1024**2,
+        "contentType": "application/octet-stream",
+    }
+    return multipart(client, attrs, "create", body)
+
+
+def test_5_a_middleware_order_that_cannot_work_is_a_system_check_error(settings):
+    from s3file.checks import check_middleware_order
+
+    settings.CSRF_USE_SESSIONS = True
+    settings.MIDDLEWARE = SESSIONS_FIRST
+    assert check_middleware_order() == []
+    settings.MIDDLEWARE = S3FILE_FIRST
+    (error,) = check_middleware_order()
+    assert error.id == "s3file.E003"
+    assert "SessionMiddleware" in error.hint
+    settings.CSRF_USE_SESSIONS = False
+    assert check_middleware_order() == []  # the secret is in a cookie: any order works
+
+
+def test_5_csrf_in_sessions_uploads_after_the_session_middleware(client, site, settings, debug):
+    settings.CSRF_USE_SESSIONS = True
+    settings.MIDDLEWARE = SESSIONS_FIRST
+    attrs = render(client)["doc"]
+    if site.kind == "s3":
+        response = create_multipart(client, attrs)
+        assert response.status_code == 200, response.content
+    else:  # the dev storage takes one POST of any size, and no parts
+        assert site.upload(client, attrs, "big.bin", b"x" * 1024)
+
+
+@pytest.fixture
+def s3_site(request, settings) -> Site:
+    """The hardening site on SeaweedFS only: multipart uploads go to S3 alone."""
+    settings.ROOT_URLCONF = "tests.hardening"
+    return Site("s3", request)
+
+
+@pytest.mark.s3
+def test_5_csrf_in_sessions_before_the_session_middleware_is_a_4xx_with_advice(
+    client, s3_site, settings, debug, caplog
+):
+    """The order s3file.E003 refuses, run anyway: a 4xx saying what to change, not a 500."""
+    settings.CSRF_USE_SESSIONS = True
+    settings.MIDDLEWARE = S3FILE_FIRST
+    attrs = render(client)["doc"]
+    response = create_multipart(client, attrs)
+    assert response.status_code == 403
+    assert response.json()["code"] == "misconfigured"
+    assert "after SessionMiddleware" in response.json()["error"]
+    assert any("s3file.E003" in message for message in warned(caplog))

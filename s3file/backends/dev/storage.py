@@ -5,8 +5,8 @@ Uploads wait in a pending folder outside ``MEDIA_ROOT`` (``S3FILE_DEV_PENDING_RO
 the site never serves: nothing a visitor uploads is at a URL of the site until a form takes
 it and the storage saves it where the form says. The folder is bounded: a file of at most
 ``S3FILE_DEV_MAX_SIZE``, as many files per grant as one form may post, and at most
-``S3FILE_DEV_MAX_TOTAL_SIZE`` in all (uploads no form can take any more, their grant
-expired, are deleted to make room, as S3's lifecycle rule would).
+``S3FILE_DEV_MAX_TOTAL_SIZE`` in all (uploads older than ``S3FILE_EXPIRE_DAYS`` are deleted
+to make room, as the bucket's lifecycle rule would).
 """
 
 from __future__ import annotations
@@ -160,11 +160,12 @@ class LocalBackend(Backend[FileSystemStorage]):
                 raise Rejected("The key names a folder, or lies below a file.", "key") from e
 
     def make_room(self, root: Path, size: int, folder: Path, target: Path) -> None:
-        """Delete the uploads whose grant has expired; ``Rejected`` (``full``) if ``size``
-        more bytes would still take the folder over ``S3FILE_DEV_MAX_TOTAL_SIZE``, or the
-        grant's ``folder`` already holds as many files as one form may post."""
-        # A grant's keys are valid for twice S3FILE_EXPIRES: then no form can take them.
-        expired = time.time() - 2 * conf.get("S3FILE_EXPIRES")
+        """Delete the uploads older than ``S3FILE_EXPIRE_DAYS``; ``Rejected`` (``full``) if
+        ``size`` more bytes would still take the folder over ``S3FILE_DEV_MAX_TOTAL_SIZE``, or
+        the grant's ``folder`` already holds as many files as one form may post."""
+        # As the bucket's lifecycle rule expires them (a form that keeps an upload across
+        # its errors counts on it until then).
+        expired = time.time() - conf.get("S3FILE_EXPIRE_DAYS") * 86400
         total = 0
         for path in pending_files(root):
             with contextlib.suppress(OSError):  # one deleted meanwhile
@@ -200,7 +201,9 @@ class LocalBackend(Backend[FileSystemStorage]):
         with contextlib.suppress(OSError, SuspiciousFileOperation):
             path = self.path(key)
             if path.is_file():
-                return Head(path.stat().st_size, name_type(posixpath.basename(key)))
+                stat = path.stat()
+                kind = name_type(posixpath.basename(key))
+                return Head(stat.st_size, kind, modified=stat.st_mtime)
         raise Missing(key)
 
     def open(self, key: str, size: int, etag: str) -> IO[bytes]:
