@@ -65,6 +65,15 @@ def test_the_pending_folder_is_outside_media_root_by_default(settings, dev_stora
     assert local_backend().pending_root != root  # one folder per project
 
 
+def test_a_pending_folder_inside_media_root_stores_nothing(client, site, settings, caplog):
+    settings.S3FILE_DEV_PENDING_ROOT = str(site / "pending")
+    response, key = dev_post(client, render(client)["doc"], "notes.txt", b"x", "text/plain")
+    assert (response.status_code, s3_code(response)) == (403, "AccessDenied")
+    assert "S3FILE_DEV_PENDING_ROOT lies inside MEDIA_ROOT" in response.content.decode()
+    assert files_under(site) == []
+    assert client.get(f"/media/pending/{key}").status_code == 404
+
+
 def test_a_form_takes_the_upload_and_the_site_serves_it_from_then_on(client, site):
     attrs = render(client)["doc"]
     response, key = dev_post(client, attrs, "notes.txt", b"taken", "text/plain")

@@ -89,6 +89,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         logger.warning("Dev storage refused a POST: %s (pending folder %s)", e, store.pending_root)
         if e.code == "full":  # the developer's limit: say which, in the user's error
             return s3_error(403, "QuotaExceeded", str(e))
+        if e.code == "refused":  # the developer's set-up: say what to change
+            return s3_error(403, "AccessDenied", str(e))
         return s3_error(*ERRORS["too-large" if e.code == "too-large" else "key"])
     return xml_response(201, "PostResponse", Key=key)
 

@@ -145,6 +145,11 @@ class LocalBackend(Backend[FileSystemStorage]):
         except SuspiciousFileOperation as e:
             raise Rejected(str(e), "key") from e
         root = self.pending_root
+        if root.resolve().is_relative_to(Path(self.storage.path("")).resolve()):
+            # The site would serve every upload before any form took it.
+            raise Rejected(
+                "S3FILE_DEV_PENDING_ROOT lies inside MEDIA_ROOT, which the site serves."
+            )
         with _room:
             self.make_room(root, size, grant_folder, target)
             self.check_free(root, target)
