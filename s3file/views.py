@@ -1,6 +1,6 @@
-"""The multipart API: the JSON endpoints a browser drives a large upload with (see README),
-against S3 (the dev storage takes one POST of any size it allows, and has none); the
-backend does the storage's part of each step.
+"""The multipart API: the JSON endpoints a browser drives a large upload with (see
+docs/multipart.md), against S3 (the dev storage takes one POST of any size it allows, and no
+parts); the backend does the storage's part of each step.
 
 Every refusal is a 4xx with ``{"error": <sentence>, "code": <kind>}``; a storage failure a
 502 (the backend raises storage errors; they become these answers here). Only a valid,
