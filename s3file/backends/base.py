@@ -89,6 +89,9 @@ class Backend(ABC, Generic[S]):
     by_name: bool = False
     #: The key prefix the storage puts before names (S3's ``location``).
     location: str = ""
+    #: Whether browsers may upload straight into the folder a file is saved in, and saving
+    #: claims the object there (``S3FILE_CLAIM``): S3, whose uploads there carry a tag.
+    claims: bool = False
 
     def __init__(self, storage: S) -> None:
         self.storage = storage
@@ -112,10 +115,21 @@ class Backend(ABC, Generic[S]):
         """The largest object the storage takes (S3's: 5 TiB)."""
         return MAX_OBJECT_SIZE
 
-    def upload_prefix(self) -> str:
-        """Where browsers upload, as a key prefix ending in "/"."""
-        path: str = conf.get("S3FILE_UPLOAD_PATH").strip("/")
+    def upload_prefix(self, final: str = "") -> str:
+        """Where browsers upload, as a key prefix ending in "/": the upload folder, or the
+        storage folder ``final`` that files are saved in (``S3FILE_CLAIM``)."""
+        path: str = (final or conf.get("S3FILE_UPLOAD_PATH")).strip("/")
         return posixpath.join(self.location, path) + "/"
+
+    def pending(self, key: str) -> bool:
+        """Whether ``key`` (a key the rules allowed) lies in a final folder, not the upload
+        folder: the object stays where it is when saved, and only a claim keeps it."""
+        return not key.startswith(self.upload_prefix())
+
+    def claim(self, key: str) -> bool:
+        """Keep the upload at ``key`` for good: False when it is not a pending upload (it was
+        claimed before), and then it must be copied."""
+        return False
 
     def storage_name(self, key: str) -> str:
         """The storage-relative name of the full key ``key``."""

@@ -33,6 +33,14 @@ _clients_lock = threading.Lock()
 #: django-storages' settings a client is built from: its session's, then the client's own.
 SESSION_SETTINGS = ("session_profile", "access_key", "secret_key", "security_token")
 CLIENT_SETTINGS = ("region_name", "use_ssl", "endpoint_url", "verify")
+#: The tag of an upload in a final folder until it is saved (``S3FILE_CLAIM``); the bucket's
+#: lifecycle rule expires objects that still carry it, the claim removes it.
+PENDING_TAG = {"Key": "s3file", "Value": "pending"}
+#: The tag as a POST form field and as CreateMultipartUpload's ``Tagging`` parameter.
+PENDING_XML = (
+    "<Tagging><TagSet><Tag><Key>s3file</Key><Value>pending</Value></Tag></TagSet></Tagging>"
+)
+PENDING_QUERY = "s3file=pending"
 
 
 def shared_client(storage: S3Storage) -> S3Client:
@@ -95,6 +103,8 @@ DISPOSITION = "attachment"
 class S3Backend(MultipartBackend[S3Storage]):
     """Direct uploads into the storage's bucket: presigned POSTs and multipart uploads."""
 
+    claims = True
+
     def __init__(self, storage: S3Storage) -> None:
         super().__init__(storage)
         self.client = shared_client(storage)
@@ -103,11 +113,23 @@ class S3Backend(MultipartBackend[S3Storage]):
         self.location = str(storage.location).strip("/")
 
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
+        fields: dict[str, Any] = {"success_action_status": "201"}
+        fields["Content-Disposition"] = DISPOSITION
+        policy = [*conditions(grant), {"Content-Disposition": DISPOSITION}]
+        if self.pending(grant.folder + "/"):
+            if conf.get("S3FILE_POST_TAGGING"):
+                # S3 refuses a POST without the tag: no upload here escapes the lifecycle rule.
+                fields["tagging"] = PENDING_XML
+                policy.append({"tagging": PENDING_XML})
+            else:
+                # No tag without a tagging field: one POST may carry a byte at most, larger
+                # files go in parts (``forms``), which CreateMultipartUpload tags.
+                policy[1] = ["content-length-range", 0, 1]
         post = self.client.generate_presigned_post(
             self.bucket,
             grant.folder + "/${filename}",
-            Fields={"success_action_status": "201", "Content-Disposition": DISPOSITION},
-            Conditions=[*conditions(grant), {"Content-Disposition": DISPOSITION}],
+            Fields=fields,
+            Conditions=policy,
             ExpiresIn=conf.get("S3FILE_EXPIRES"),
         )
         return post["url"], post["fields"]
@@ -158,6 +180,25 @@ class S3Backend(MultipartBackend[S3Storage]):
                 Bucket=self.bucket, Key=key, Range=f"bytes={start}-", **if_match(etag)
             )["Body"]
 
+    def claim(self, key: str) -> bool:
+        """Remove the pending tag (keeping any other): one GetObjectTagging and one
+        Put- or DeleteObjectTagging, whatever the object's size."""
+        try:
+            tags = self.client.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
+            if PENDING_TAG not in tags:
+                return False
+            kept = [tag for tag in tags if tag != PENDING_TAG]
+            if kept:
+                tagging: Any = {"TagSet": kept}
+                self.client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging=tagging)
+            else:
+                self.client.delete_object_tagging(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError):
+            # No tagging permission, say: the upload is copied instead, and expires where it is.
+            logger.warning("Could not claim the upload %r; copying it", key, exc_info=True)
+            return False
+        return True
+
     def delete(self, key: str) -> None:
         try:
             self.client.delete_object(Bucket=self.bucket, Key=key)
@@ -203,11 +244,13 @@ class S3Backend(MultipartBackend[S3Storage]):
             raise Unavailable(params.get("Key", "")) from e
 
     def create(self, key: str, content_type: str) -> tuple[str, bool]:
+        tagging = {"Tagging": PENDING_QUERY} if self.pending(key) else {}
         created = self.call(
             self.client.create_multipart_upload,
             Key=key,
             ContentType=content_type,
             ContentDisposition=DISPOSITION,
+            **tagging,
         )
         return str(created["UploadId"]), etags_are_md5(created)
 
