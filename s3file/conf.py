@@ -58,6 +58,14 @@ DEFAULTS: dict[str, Any] = {
     # The dev S3 endpoint (a FileSystemStorage as the default storage): None serves it while
     # DEBUG is true, True always, False never (inputs then upload through Django).
     "S3FILE_DEV_ENDPOINT": None,
+    # Largest file the dev endpoint stores (one POST; it takes no parts).
+    "S3FILE_DEV_MAX_SIZE": 256 * 1024**2,
+    # Most bytes the dev endpoint's pending uploads take in all; uploads older than
+    # S3FILE_EXPIRE_DAYS (as the lifecycle rule expires them in S3) are deleted to make room.
+    "S3FILE_DEV_MAX_TOTAL_SIZE": 1024**3,
+    # Folder the dev endpoint keeps uploads in until a form takes them; never under
+    # MEDIA_ROOT, as the site serves that. None: a folder of the system's temporary folder.
+    "S3FILE_DEV_PENDING_ROOT": None,
 }
 
 

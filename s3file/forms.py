@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from . import conf
-from .backends import Backend, backend
+from .backends import Backend, MultipartBackend, backend
 from .compat import add_base
 from .files import S3UploadedFile
 from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
@@ -231,7 +231,8 @@ class S3FileInputMixin(Widget):
         makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a request handled
         by ``S3FileMiddleware``, it is bound to no browser, and refused.
         """
-        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
+        # No more than the storage takes: the dev storage's limit is far below S3's.
+        max_size = min(self.max_size or conf.get("S3FILE_MAX_SIZE"), store.max_size)
         request = REQUEST.get()
         if request is not None:
             get_token(request)
@@ -281,6 +282,8 @@ class S3FileInputMixin(Widget):
         threshold = conf.get("S3FILE_MULTIPART_THRESHOLD")
         if final and not conf.get("S3FILE_POST_TAGGING"):
             threshold = 1  # parts carry the pending tag, a POST could not (S3Backend)
+        if not isinstance(store, MultipartBackend):
+            threshold = 0  # the dev storage takes one POST of any size it allows, no parts
         multipart = {  # what the script needs to upload large files in parts (threshold 0: never)
             "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
             "threshold": threshold,

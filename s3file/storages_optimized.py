@@ -14,6 +14,7 @@ from storages.utils import clean_name
 
 from . import conf
 from .after_response import after_response
+from .backends import backend
 from .backends.s3 import S3Backend
 from .files import S3UploadedFile
 
@@ -82,11 +83,18 @@ class S3OptimizedUploadStorage(S3Storage):
             "copy_chunksize": 128 * 1024**2,
         }
 
+    def backend(self) -> S3Backend:
+        """This storage's backend, as the seam keeps it (one per storage)."""
+        found = backend(self)
+        if not isinstance(found, S3Backend):  # only if an S3Storage stopped being one
+            raise TypeError(f"s3file: {type(self).__name__} has no S3 backend")
+        return found
+
     def exists(self, name: str) -> bool:
         """django-storages' check (``file_overwrite=False`` asks it on every save), through
         the shared client: a save in a fresh thread builds no client."""
         key = self._normalize_name(clean_name(name))
-        return S3Backend(self).exists(key, self.get_object_parameters(key))
+        return self.backend().exists(key, self.get_object_parameters(key))
 
     def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
         claimed = self.claim(name, content, max_length) if name is not None else None
@@ -132,7 +140,7 @@ class S3OptimizedUploadStorage(S3Storage):
         params = self._get_write_parameters(key, source.upload or content)
         if self.gzip and params["ContentType"] in self.gzip_content_types:
             return str(super()._save(name, content))  # compressing needs the bytes
-        backend = S3Backend(self)
+        backend = self.backend()
         backend.copy((source.bucket, source.key), source.etag, source.size, key, params)
         upload = source.upload
         # An upload in a final folder may have been claimed by an earlier save: never

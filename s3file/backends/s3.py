@@ -14,15 +14,14 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.paginate import PageIterator
-from django.core.exceptions import SuspiciousOperation
 from s3transfer.constants import ALLOWED_DOWNLOAD_ARGS
 from storages.backends.s3 import S3Storage
 
 from s3file import conf
-from s3file.multipart import MultipartError, Part, Upload, gone
+from s3file.multipart import Part, Upload
 from s3file.rules import Grant, conditions
 
-from .base import Backend, Head, Missing, Unavailable
+from .base import Changed, Head, Missing, MultipartBackend, Rejected, Unavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -69,13 +68,13 @@ def status(error: ClientError) -> int:
 
 @contextlib.contextmanager
 def unchanged(key: str) -> Iterator[None]:
-    """Refuse (SuspiciousOperation) to use ``key`` once it is no longer the version that was
+    """Refuse (``Changed``) to use ``key`` once it is no longer the version that was
     checked: S3 answers an If-Match on another ETag with a 412."""
     try:
         yield
     except ClientError as e:
         if status(e) == 412:
-            raise SuspiciousOperation(f"s3file: {key!r} changed after its check") from e
+            raise Changed(f"s3file: {key!r} changed after its check") from e
         raise
 
 
@@ -96,7 +95,12 @@ def etags_are_md5(created: dict[str, Any]) -> bool:
     return not kms and "SSECustomerAlgorithm" not in created
 
 
-class S3Backend(Backend[S3Storage]):
+#: The Content-Disposition of every object a browser uploads: until a form takes it, the
+#: bucket's origin offers it as a download, never as a page (the POST policy requires it).
+DISPOSITION = "attachment"
+
+
+class S3Backend(MultipartBackend[S3Storage]):
     """Direct uploads into the storage's bucket: presigned POSTs and multipart uploads."""
 
     claims = True
@@ -110,7 +114,8 @@ class S3Backend(Backend[S3Storage]):
 
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
         fields: dict[str, Any] = {"success_action_status": "201"}
-        policy = conditions(grant)
+        fields["Content-Disposition"] = DISPOSITION
+        policy = [*conditions(grant), {"Content-Disposition": DISPOSITION}]
         if self.pending(grant.folder + "/"):
             if conf.get("S3FILE_POST_TAGGING"):
                 # S3 refuses a POST without the tag: no upload here escapes the lifecycle rule.
@@ -225,21 +230,27 @@ class S3Backend(Backend[S3Storage]):
 
     def call(self, method: Callable[..., Any], **params: Any) -> Any:
         """The answer of the client's ``method`` on the bucket (all pages of a paginator's),
-        with S3's failures as the multipart API answers them."""
+        with S3's failures as storage errors."""
         try:
             answer = method(Bucket=self.bucket, **params)
             return answer.build_full_result() if isinstance(answer, PageIterator) else answer
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") == "NoSuchUpload":
-                raise gone() from e
-            raise MultipartError(502, "The storage server refused the request.") from e
+                raise Missing(params.get("Key", "")) from e
+            if status(e) >= 500:
+                raise Unavailable(params.get("Key", "")) from e
+            raise Rejected(str(e)) from e
         except BotoCoreError as e:
-            raise MultipartError(502, "The storage server could not be reached.") from e
+            raise Unavailable(params.get("Key", "")) from e
 
     def create(self, key: str, content_type: str) -> tuple[str, bool]:
         tagging = {"Tagging": PENDING_QUERY} if self.pending(key) else {}
         created = self.call(
-            self.client.create_multipart_upload, Key=key, ContentType=content_type, **tagging
+            self.client.create_multipart_upload,
+            Key=key,
+            ContentType=content_type,
+            ContentDisposition=DISPOSITION,
+            **tagging,
         )
         return str(created["UploadId"]), etags_are_md5(created)
 
