@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,7 +21,15 @@ from .backends import Backend, backend
 from .compat import add_base
 from .files import S3UploadedFile
 from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
-from .rules import Grant, binding, extension_types, new_grant, normal_accept, sign_grant
+from .rules import (
+    Grant,
+    binding,
+    extension_types,
+    new_grant,
+    normal_accept,
+    offered_at,
+    sign_grant,
+)
 
 #: The template of a kept upload's block, rendered after the widget's own markup.
 KEPT_TEMPLATE = "s3file/widgets/kept.html"
@@ -78,6 +87,10 @@ class S3FileInputMixin(Widget):
     #: Refuse (as a form error) a file over ``max_size`` or of a type ``accept`` excludes;
     #: False for fields that check both themselves, with their own messages.
     check_limits: bool = True
+    #: Where else than the view rendering it the page posts this input's form: URL paths
+    #: or URL names (a ``formaction``, a script posting the form, a modal whose form goes to
+    #: another view). Keys posted anywhere else are refused (``rules.offered_at()``).
+    posts_to: Sequence[str] = ()
     #: The field name and the direct uploads ``value_from_datadict()`` last read.
     received: tuple[str, list[S3UploadedFile]] = ("", [])
 
@@ -88,8 +101,14 @@ class S3FileInputMixin(Widget):
         direct_upload: bool | None = None,
         max_size: int | None = None,
         checksum: bool | None = None,
+        posts_to: Sequence[str] | None = None,
     ) -> None:
-        options = {"direct_upload": direct_upload, "max_size": max_size, "checksum": checksum}
+        options = {
+            "direct_upload": direct_upload,
+            "max_size": max_size,
+            "checksum": checksum,
+            "posts_to": posts_to,
+        }
         vars(self).update({name: value for name, value in options.items() if value is not None})
         super().__init__(attrs)
 
@@ -179,18 +198,19 @@ class S3FileInputMixin(Widget):
     def grant(self, store: Backend[Any], attrs: dict[str, Any], name: str) -> Grant:
         """A fresh grant into ``store`` for field ``name`` of an input with these ``attrs``.
 
-        It is for field ``name`` only (the name the browser posts the keys under), and for
-        the browser that asked for this page: bound to its CSRF secret, which ``get_token()``
-        makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a request handled
-        by ``S3FileMiddleware``, it is bound to no browser, and refused.
+        It is for field ``name`` only (the name the browser posts the keys under), posted to
+        this request's view or one of ``posts_to``, and for the browser that asked for this
+        page: bound to its CSRF secret, which ``get_token()`` makes sure it has (as
+        ``{% csrf_token %}`` does). Rendered outside a request handled by
+        ``S3FileMiddleware``, it is bound to no browser nor view, and refused.
         """
         max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
         request = REQUEST.get()
         if request is not None:
             get_token(request)
-        return new_grant(
-            store.upload_prefix(), max_size, attrs.get("accept", ""), name, binding(request)
-        )
+        accept = attrs.get("accept", "")
+        paths = offered_at(request, self.posts_to)
+        return new_grant(store.upload_prefix(), max_size, accept, name, binding(request), paths)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
+from django.core.files.storage import Storage
 from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
 
@@ -24,6 +25,15 @@ class CopySource(NamedTuple):
     size: int
     etag: str
     upload: S3UploadedFile | None
+
+
+def direct_upload(content: Any) -> S3UploadedFile | None:
+    """The direct upload behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
+    for _ in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
+        if isinstance(content, S3UploadedFile):
+            return content
+        content = getattr(content, "file", None)
+    return None
 
 
 def copy_source(content: Any) -> CopySource | None:
@@ -59,6 +69,11 @@ class S3OptimizedUploadStorage(S3Storage):
     s3file shares between threads (``backends.s3.shared_client``).
     """
 
+    #: Whether a direct upload may be saved over an object of the same name: never here
+    #: (``save()``), whatever ``file_overwrite`` says; the system check ``s3file.E004``
+    #: refuses a default storage that would.
+    upload_overwrite = False
+
     def get_default_settings(self) -> dict[str, Any]:
         return {
             **super().get_default_settings(),
@@ -67,6 +82,14 @@ class S3OptimizedUploadStorage(S3Storage):
             "copy_threshold": 1024**3,
             "copy_chunksize": 128 * 1024**2,
         }
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        """Save as django-storages does, but never over another object for a direct upload:
+        whatever ``file_overwrite`` says, it gets a name no object has (Django's
+        ``Storage.get_available_name``), so two uploads of one name both survive."""
+        if name is not None and self.file_overwrite and direct_upload(content) is not None:
+            name = Storage.get_available_name(self, name, max_length=max_length)
+        return str(super().save(name, content, max_length=max_length))
 
     def exists(self, name: str) -> bool:
         """django-storages' check (``file_overwrite=False`` asks it on every save), through
