@@ -14,6 +14,7 @@ import hashlib
 import mimetypes
 import posixpath
 import re
+import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -108,12 +109,16 @@ def new_grant(
     field: str = "",
     binding: str = "",
     paths: Sequence[str] = (),
+    final: bool = False,
 ) -> Grant:
     """What a freshly rendered input with this ``accept`` and size limit may upload: a new
     folder under ``prefix`` (the backend's ``upload_prefix()``), posted back as ``field``
-    from the browser of ``binding`` to one of ``paths`` (``offered_at()``)."""
+    from the browser of ``binding`` to one of ``paths`` (``offered_at()``). ``final``: a
+    folder files are saved in, whose keys become file names (a ``FileField`` holds 100
+    characters by default), so its random part is 64 bits, not 128; the script adds 64 more
+    for each file."""
     condition = content_type_condition(accept)
-    folder = prefix + uuid.uuid4().hex
+    folder = prefix + (secrets.token_hex(8) if final else uuid.uuid4().hex)
     accept = normal_accept(accept)
     return Grant(folder, max_size, condition, accept, field, binding, tuple(paths))
 

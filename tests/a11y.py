@@ -17,12 +17,17 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 # WCAG 2.0 and 2.1, A and AA, and axe's best practices: what the audit of issue 23 used.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
-# What the package puts in a page: its panels, status, errors, previews, the bars it drives
-# (its own and Wagtail's, marked data-s3f-bar), and the ARIA it sets on a direct-upload input.
+# What the package puts in a page: its panels, status, errors, previews, its bars and
+# buttons in Wagtail's forms (data-s3f-bar, data-s3f-cancel), its live regions.
 OURS = (
-    ".s3file-admin, .s3file-status, .s3file-errors, .s3file-preview, [data-s3f-errors],"
-    " [data-s3f-error], [data-s3f-bar], #wagtail-s3file-status"
+    ".s3file-admin, .s3file-status, .s3file-errors, .s3file-preview, .s3file-kept,"
+    " .s3file-kept-errors, [data-s3f-errors], [data-s3f-error], [data-s3f-bar],"
+    " [data-s3f-cancel], [data-s3f-status], #wagtail-s3file-status"
 )
+# Elements of the page whose ARIA only is the package's: a direct-upload input
+# (aria-invalid, aria-describedby) and the Wagtail bars it fills (data-s3f-aria): their
+# aria-* violations are ours, the rest (Wagtail's colours, say) the page's.
+ARIA_ONLY = "input[data-s3f-url], [data-s3f-aria]"
 
 # Rules about the page's structure, not about any markup: "region" (content outside
 # landmarks) flags the package's status too on a page without a <main> (django-unfold's),
@@ -30,7 +35,7 @@ OURS = (
 PAGE_RULES = {"region"}
 
 # In the page: axe's violations, each node marked as ours or the page's.
-RUN = """async ([ours, tags, pageRules]) => {
+RUN = """async ([ours, ariaOnly, tags, pageRules]) => {
   const { violations } = await axe.run(document, {
     runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
   });
@@ -39,7 +44,7 @@ RUN = """async ([ours, tags, pageRules]) => {
     if (!element || pageRules.includes(rule)) return "page";
     if (element.closest(ours)) return "ours";
     const aria = rule.startsWith("aria-");
-    return aria && element.matches("input[data-s3f-url]") ? "ours" : "page";
+    return aria && element.closest(ariaOnly) ? "ours" : "page";
   };
   return violations.flatMap((rule) => rule.nodes.map((node) => ({
     rule: rule.id, impact: rule.impact, target: node.target.join(" "),
@@ -54,7 +59,7 @@ def violations(page: Any) -> list[dict]:
         if not AXE.exists():
             raise FileNotFoundError(f"{AXE} is missing: run `npm ci` (package.json has axe-core)")
         page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN, [OURS, TAGS, sorted(PAGE_RULES)])
+    return page.evaluate(RUN, [OURS, ARIA_ONLY, TAGS, sorted(PAGE_RULES)])
 
 
 def summary(found: list[dict]) -> str:

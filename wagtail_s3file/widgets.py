@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import gettext
+from wagtail.images.models import AbstractImage
 
-from s3file.forms import S3FileInputMixin
+from s3file.forms import S3FileInputMixin, final_folder
 from s3file.middleware import REQUEST
 
+#: The folder Wagtail's own ``AbstractImage.get_upload_to`` saves images in.
+IMAGE_FOLDER = "original_images"
 #: wagtailmedia's chooser (its URL names) and the views its upload tabs post to: one per
 #: media type, each a URL with the type in it.
 MEDIA_CHOOSERS = {"wagtailmedia:chooser", "wagtailmedia:chooser_typed"}
 MEDIA_UPLOAD = "wagtailmedia:chooser_upload"
+
+
+def announcements() -> dict[str, str]:
+    """What the Wagtail scripts show and say of an upload (``data-s3f-wagtail``), translated
+    here; ``{name}`` and ``{percent}`` are filled in the browser."""
+    return {
+        "uploading": gettext("Uploading “{name}”"),
+        "progress": gettext("“{name}”: {percent} uploaded"),
+        "done": gettext("“{name}” uploaded"),
+        "failed": gettext("“{name}” could not be uploaded"),
+        "cancelled": gettext(
+            "Upload cancelled. The file is still chosen: submit again to upload it."
+        ),
+        "cancel": gettext("Cancel upload"),
+        "bar": gettext("Upload progress"),
+    }
 
 
 class DirectFileInput(S3FileInputMixin, forms.FileInput):
@@ -45,8 +68,11 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
         self.messages = dict(messages or {})
         super().__init__(attrs, **kwargs)
 
-    def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
-        data = super().upload_attrs(attrs, name)
+    def upload_attrs(
+        self, attrs: dict[str, Any], name: str = "", folder: str = "", storage: Any = None
+    ) -> dict[str, Any]:
+        data = super().upload_attrs(attrs, name, folder, storage)
+        data["data-s3f-wagtail"] = json.dumps(announcements())
         if self.messages:
             texts = json.loads(data["data-s3f-messages"])
             data["data-s3f-messages"] = json.dumps({**texts, **self.messages})
@@ -73,3 +99,27 @@ def chooser_targets() -> list[str]:
     except NoReverseMatch:
         pass  # a chooser without an upload tab
     return []
+
+
+def saved_in(model: Any, name: str = "file") -> tuple[str, models.FileField | None]:
+    """Where the file field ``name`` of ``model`` (a Wagtail image, document or media model)
+    saves: the folder, when a page can know it before saving ("" if not), and the field.
+
+    A string ``upload_to`` names it (documents, media); images keep theirs in
+    ``IMAGE_FOLDER`` unless the image model overrides ``get_upload_to``."""
+    try:
+        field = model._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return "", None
+    if not isinstance(field, models.FileField):
+        return "", None
+    folder = final_folder(field)
+    # Wagtail's own method, not a subclass's.
+    wagtails = inspect.getattr_static(AbstractImage, "get_upload_to", None)
+    own = wagtails is not None and inspect.getattr_static(model, "get_upload_to", None) is wagtails
+    return folder or (IMAGE_FOLDER if own else ""), field
+
+
+def point_at(widget: S3FileInputMixin, model: Any, name: str = "file") -> None:
+    """Have ``widget`` upload where ``model``'s field ``name`` saves (``S3FILE_CLAIM``)."""
+    widget.upload_folder, widget.model_field = saved_in(model, name)

@@ -75,7 +75,8 @@ def test_document_form_input_has_wagtails_limit(settings):
     assert attrs["data-w-sync-name-value"] == "wagtail:documents-upload"
 
 
-def test_document_form_without_a_limit_uses_s3files():
+def test_document_form_without_a_limit_uses_s3files(settings):
+    settings.S3FILE_MAX_SIZE = 10**6  # below the dev storage's own limit
     attrs = attributes(str(get_document_form(get_document_model())()["file"]))
 
     assert attrs["data-s3f-max-size"] == str(conf.get("S3FILE_MAX_SIZE"))
@@ -186,3 +187,14 @@ def test_installing_the_metadata_wrappers_again_changes_nothing():
 
     assert Field.check_image_pixel_size is wrapped
     assert not getattr(wrapped.__wrapped__, "wagtail_s3file", False)  # Wagtail's own below
+
+
+def test_the_upload_announcements_are_translated_on_the_server():
+    from django.utils import translation
+
+    with translation.override("de"):
+        attrs = DirectFileInput().upload_attrs({}, "file")
+    texts = json.loads(attrs["data-s3f-wagtail"])
+    assert texts["uploading"] == "„{name}“ wird hochgeladen"
+    assert texts["cancel"] == "Upload abbrechen"
+    assert set(texts) == {"uploading", "progress", "done", "failed", "cancelled", "cancel", "bar"}

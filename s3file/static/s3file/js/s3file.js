@@ -6,7 +6,7 @@
  * This is the only module with side effects; Django loads it under its one static URL (the
  * inputs' media and the Wagtail hook ask for the same), and nothing imports it.
  *
- * Events (CustomEvent, bubbling; see the README for every `detail`):
+ * Events (CustomEvent, bubbling; see docs/events.md for every `detail`):
  *   s3file:select     on the input  files were chosen and checked (before their s3file:error)
  *   s3file:start      on the form   uploads begin
  *   s3file:file-start on the input  one file's upload begins
