@@ -44,8 +44,12 @@ class Site:
     def keys(self, prefix: str) -> list[str]:
         if self.kind == "s3":
             return self.bucket.keys(prefix)
-        found = self.root.rglob("*")
-        names = (str(p.relative_to(self.root)) for p in found if p.is_file())
+        names = [
+            str(path.relative_to(root))
+            for root in (self.root, self.pending)  # saved files, pending uploads
+            for path in root.rglob("*")
+            if path.is_file()
+        ]
         return sorted(name for name in names if name.startswith(prefix))
 
 
@@ -367,3 +371,21 @@ def test_9_a_storage_that_would_overwrite_uploads_is_a_system_check_error(
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
     errors = check_overwrite()
     assert [e.id for e in errors] == (["s3file.E004"] if refused else [])
+
+
+@pytest.mark.s3
+def test_11_an_object_deleted_after_its_check_is_refused_when_read_not_a_500(s3):
+    """Deleted between the HEAD and the read (a second request moved it): a 400 (Django
+    answers a SuspiciousOperation so), never botocore's NoSuchKey."""
+    from django.core.exceptions import SuspiciousOperation
+    from django.core.files.storage import storages
+
+    from s3file.files import S3UploadedFile
+
+    key = "tmp/s3file/abc/0/a.txt"
+    s3.put(key, b"soon gone")
+    upload = S3UploadedFile(storages["default"], key)
+    assert upload.size == 9  # checked
+    s3.client.delete_object(Bucket=s3.name, Key=key)
+    with pytest.raises(SuspiciousOperation, match="changed after its check"):
+        upload.read()
