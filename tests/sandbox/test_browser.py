@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.demo.seed import sample_png
+from tests.browser.conftest import requests_to
 from tests.sandbox.conftest import RunningSandbox, SandboxBucket
 
 pytestmark = [pytest.mark.browser, pytest.mark.s3]
@@ -117,6 +118,38 @@ def test_wagtail_admin_edits_the_seeded_page_with_its_image_and_document(
     editor = page.locator("form#page-edit-form")
     expect(editor).to_contain_text("Sandbox sample image")  # the image chooser's choice
     expect(editor).to_contain_text("Sandbox sample document")  # the document chooser's
+
+
+def test_the_demo_form_keeps_its_upload_when_the_title_is_taken(
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+) -> None:
+    sandbox, bucket = seaweedfs_sandbox
+    first = tmp_path / "first.txt"
+    first.write_text("the first report")
+    big = tmp_path / "figures.bin"
+    big.write_bytes(os.urandom(2 * MB))
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/")
+    page.fill("#id_title", "Annual report")
+    page.set_input_files("#id_document", first)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+
+    page.fill("#id_title", "Annual report")  # taken now: refused after the upload
+    page.set_input_files("#id_document", big)
+    page.click("button[type=submit]")
+    expect(page.locator(".errorlist")).to_contain_text("A report with this title exists")
+    expect(page.locator(".s3file-kept")).to_contain_text("figures.bin")
+
+    sent = requests_to(page, bucket.client.meta.endpoint_url)
+    page.fill("#id_title", "Annual report, second edition")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+    assert sent == []
+    saved = [row[1] for row in cells(page, "#saved")]
+    assert bucket.read(saved[0]) == big.read_bytes()
+    log = page.locator(".upload-log li[data-event=kept]")
+    expect(log).to_contain_text("figures.bin: kept from the last submit")
 
 
 def test_a_wagtail_document_is_saved_where_it_was_uploaded_without_a_copy(
