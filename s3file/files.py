@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
-from .backends import Backend, Head, Missing, Unavailable, backend
+from .backends import Backend, Head, LocalBackend, Missing, Unavailable, backend
 from .rules import SHA1, Refused, check_file, name_type
 
 TOO_LARGE = _("The uploaded file “%(name)s” is larger than this field allows (%(limit)s).")
@@ -90,7 +90,8 @@ class S3UploadedFile(BaseFile):
         #: Why this upload may not be used here at all (``refuse()``), checked before a HEAD.
         self.refusal: ValidationError | None = None
         #: Whether the object is still the browser's upload (S3OptimizedUploadStorage
-        #: moves it on the first save, then points this file at its new place).
+        #: moves it on the first save, then points this file at its new place; the dev
+        #: storage's ``FileSystemStorage`` moves it by ``temporary_file_path()``).
         self.temporary = True
         #: Whether the widget had the browser send a SHA-1 (then the HEAD asks for it).
         self.checksum_wanted = False
@@ -216,8 +217,19 @@ class S3UploadedFile(BaseFile):
         self._file = value
 
     def temporary_file_path(self) -> str:
-        """A copy on local disk, made on first call (Django's ImageField opens images by
-        path when it can, instead of reading the whole upload into memory)."""
+        """The upload as a file on local disk (Django's ImageField opens images by path when
+        it can, instead of reading the whole upload into memory).
+
+        A pending upload of the dev storage is that file itself, so ``FileSystemStorage``
+        saves it by moving it out of the pending folder (``file_move_safe``, a rename), as
+        ``S3OptimizedUploadStorage`` moves one on S3; unless ``S3FILE_DELETE_TEMP_FILES`` is
+        False. The upload is opened first: it keeps reading the file where it was moved to,
+        so a second save copies it from there. Otherwise a copy, made on first call.
+        """
+        pending = self._pending_path()
+        if pending is not None:
+            self.file  # noqa: B018 - opened (and checked) before the storage moves it
+            return pending
         if self._spooled is None or not Path(self._spooled).exists():
             suffix = posixpath.splitext(self.name or "")[1]
             with tempfile.NamedTemporaryFile(prefix="s3file-", suffix=suffix, delete=False) as f:
@@ -225,6 +237,20 @@ class S3UploadedFile(BaseFile):
             self._spooled = f.name  # deleted in close()
             self.seek(0)
         return self._spooled
+
+    def _pending_path(self) -> str | None:
+        """The path of this upload's pending file, if the dev storage keeps it and a save
+        may move it; else None (on S3, moved already, or to be kept)."""
+        if not (self.temporary and conf.get("S3FILE_DELETE_TEMP_FILES")):
+            return None
+        if not isinstance(self.backend, LocalBackend):
+            return None
+        path = self.backend.path(self.key)
+        if self._file is not None and not path.is_file():
+            # Moved by a save: later saves copy what is open, the file where it lies now.
+            self.temporary = False
+            return None
+        return str(path)
 
     def open(self, mode: str | None = None, *args: object, **kwargs: object) -> S3UploadedFile:
         self.seek(0)

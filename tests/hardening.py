@@ -26,6 +26,7 @@ from django.urls import path
 from django.views.static import serve
 
 from s3file.forms import S3FileInput
+from tests.testapp.models import Document
 
 MiB = 1024**2
 
@@ -71,6 +72,28 @@ def page(request: HttpRequest) -> HttpResponse:
             stored = default_storage.save(f"saved/{name}/{value.name}", value)
             saved[name] = stored
     return JsonResponse({"saved": saved})
+
+
+class PictureForm(forms.Form):
+    """An image Django's ImageField checks (Pillow reads it) before it is saved."""
+
+    picture = forms.ImageField(widget=S3FileInput(attrs={"accept": "image/*"}))
+
+
+def both(request: HttpRequest) -> HttpResponse:
+    """The hardening form's ``doc`` saved to two model fields in one request (a document and
+    its attachment), or the ``picture`` of a ``PictureForm`` (``?picture``); the names."""
+    form_class = PictureForm if "picture" in request.GET else HardeningForm
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        template = engines["django"].from_string(PAGE)
+        return HttpResponse(template.render({"form": form}, request))
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()})
+    upload = form.cleaned_data.get("picture") or form.cleaned_data["doc"]
+    document = Document.objects.create(title="both", file=upload)
+    attachment = document.attachments.create(file=upload)
+    return JsonResponse({"saved": [document.file.name, attachment.file.name]})
 
 
 def one_field(request: HttpRequest) -> HttpResponse:
@@ -141,6 +164,7 @@ urlpatterns = [
     path("h/", page),
     path("h/one/", one_field),
     path("h/raw/", raw),
+    path("h/both/", both),
     path("h/other/", page),
     path("h/plain/", plain),
     path("h/declaring/", declaring),

@@ -6,6 +6,7 @@ Each test runs with ``DEBUG`` on and off (the endpoint on through ``S3FILE_DEV_E
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from s3file import conf
 from s3file.backends import local_backend
@@ -188,3 +190,82 @@ def test_the_dev_endpoint_takes_no_parts(client, site):
     part = client.put("/__s3file__/multipart/part/?partNumber=1", b"x")  # the old part URL
     assert 400 <= part.status_code < 500
     assert files_under(site.parent) == []
+
+
+# Saving moves the upload out of the pending folder, as the copy storage does on S3 ----------
+
+
+def test_a_save_moves_the_upload_so_a_second_submit_is_a_field_error(client, site):
+    """As ``test_11_a_form_submitted_twice_saves_once_and_says_so_the_second_time`` on S3."""
+    attrs = render(client)["doc"]
+    body = os.urandom(3 * MiB)
+    response, key = dev_post(client, attrs, "a.bin", body)
+    assert response.status_code == 201
+    pending = local_backend().path(key)
+    token = attrs["data-s3f-signature"]
+    assert submit(client, "doc", [key], [token]).json() == {"saved": {"doc": "saved/doc/a.bin"}}
+    assert not pending.exists()  # moved, not copied
+    assert (site / "saved/doc/a.bin").read_bytes() == body
+    response = submit(client, "doc", [key], [token])
+    (message,) = [e["message"] for e in response.json()["errors"]["doc"]]
+    assert "“a.bin” is no longer in storage" in message
+    assert "this form was submitted already" in message
+    assert files_under(site) == ["saved/doc/a.bin"]
+
+
+def test_the_move_is_a_rename_the_saved_file_is_the_uploaded_one(client, site):
+    attrs = render(client)["doc"]
+    response, key = dev_post(client, attrs, "a.txt", b"renamed", "text/plain")
+    inode = local_backend().path(key).stat().st_ino
+    submit(client, "doc", [key], [attrs["data-s3f-signature"]])
+    assert (site / "saved/doc/a.txt").stat().st_ino == inode
+
+
+def test_one_upload_saved_to_two_model_fields_in_one_request(client, site):
+    attrs = render(client, "/h/both/")["doc"]
+    response, key = dev_post(client, attrs, "a.txt", b"twice", "text/plain")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/both/")
+    assert response.json() == {"saved": ["documents/a.txt", "attachments/a.txt"]}
+    assert (site / "documents/a.txt").read_bytes() == b"twice"
+    assert (site / "attachments/a.txt").read_bytes() == b"twice"
+    assert not local_backend().path(key).exists()
+    # The second copy was made from where the first save moved the upload.
+    assert not (site / "documents/a.txt").samefile(site / "attachments/a.txt")
+
+
+def tiny_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_image_checked_by_pillow_before_the_save_is_moved(client, site):
+    attrs = render(client, "/h/both/?picture")["picture"]
+    body = tiny_png()
+    response, key = dev_post(client, attrs, "p.png", body, "image/png")
+    assert response.status_code == 201
+    url = "/h/both/?picture"
+    response = submit(client, "picture", [key], [attrs["data-s3f-signature"]], url=url)
+    assert response.json() == {"saved": ["documents/p.png", "attachments/p.png"]}
+    assert (site / "documents/p.png").read_bytes() == body
+    assert not local_backend().path(key).exists()
+
+
+def test_a_file_pillow_refuses_stays_pending_and_out_of_media_root(client, site):
+    attrs = render(client, "/h/both/?picture")["picture"]
+    response, key = dev_post(client, attrs, "p.png", b"not a picture", "image/png")
+    url = "/h/both/?picture"
+    response = submit(client, "picture", [key], [attrs["data-s3f-signature"]], url=url)
+    assert "picture" in response.json()["errors"]
+    assert files_under(site) == []
+    assert local_backend().path(key).read_bytes() == b"not a picture"  # the form may keep it
+
+
+def test_with_delete_temp_files_off_the_save_copies_and_the_upload_stays(client, site, settings):
+    settings.S3FILE_DELETE_TEMP_FILES = False
+    attrs = render(client)["doc"]
+    response, key = dev_post(client, attrs, "a.txt", b"kept", "text/plain")
+    token = attrs["data-s3f-signature"]
+    assert submit(client, "doc", [key], [token]).json() == {"saved": {"doc": "saved/doc/a.txt"}}
+    assert local_backend().path(key).read_bytes() == b"kept"
+    assert (site / "saved/doc/a.txt").read_bytes() == b"kept"
