@@ -15,7 +15,7 @@ import mimetypes
 import posixpath
 import re
 import uuid
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from django.core.exceptions import SuspiciousOperation
@@ -48,7 +48,8 @@ class Grant(NamedTuple):
     bytes, whose Content-Type meets ``content_type`` (the strictest condition S3 can check)
     and whose name and type meet ``accept`` (the input's list, item by item); posted back
     only under ``field`` (its rendered name) from the browser of ``binding`` (a hash of its
-    CSRF secret, see ``binding()``)."""
+    CSRF secret, see ``binding()``). An API grant (``s3file.api``) names its API field
+    instead, and is bound to a user (``user_binding()``)."""
 
     folder: str
     max_size: int
@@ -226,6 +227,26 @@ def check_browser(bound: str, request: HttpRequest) -> None:
     when ``request`` comes from another browser; "" is bound to none, and always refused."""
     if not bound or not constant_time_compare(bound, binding(request)):
         raise Refused("binding", "signed for another browser session")
+
+
+def user_binding(user: Any) -> str:
+    """What ties an API grant (``s3file.api``) to the user it was given to: "u" and a hash of
+    the user model and primary key; "" for an anonymous user or None. A browser's
+    ``binding()`` is hex, so the two never meet."""
+    if user is None or not user.is_authenticated:
+        return ""
+    identity = f"user:{user._meta.label_lower}:{user.pk}"
+    return "u" + salted_hmac(BINDING_SALT, identity, algorithm="sha256").hexdigest()[:31]
+
+
+def check_user(grant: Grant, field: str, user: Any) -> None:
+    """Refuse (``Refused``, code ``binding``) a grant used for another API field than the
+    one it was given for, or by another user than the one it was given to."""
+    if not grant.field or grant.field != field:
+        raise Refused("binding", f"grant for field {grant.field!r} used for {field!r}")
+    bound = user_binding(user)
+    if not bound or not constant_time_compare(grant.binding, bound):
+        raise Refused("binding", "signed for another user")
 
 
 def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:
