@@ -49,6 +49,7 @@ from .rules import (
     content_length,
     new_grant,
     normal_accept,
+    posted_lifetime,
     unsign_grant,
     user_binding,
 )
@@ -165,7 +166,7 @@ def uploaded_file(
     try:
         found = target(name)
         token, _, key = str(value).partition("/")
-        signed = unsign_grant(token)
+        signed = unsign_grant(token, max_age=posted_lifetime())
         check_key(key, signed.folder)
         check_user(signed, name, user)
         upload = S3UploadedFile(default_storage(), key)

@@ -1,14 +1,18 @@
-"""System checks: the insecure dev endpoint in production and a missing middleware (the check
-of Django's private names, ``s3file.E002``, is in ``compat``)."""
+"""System checks: the insecure dev endpoint in production, a missing or misplaced middleware
+(the check of Django's private names, ``s3file.E002``, is in ``compat``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.module_loading import import_string
 
 from .backends import local_backend
-from .middleware import MIDDLEWARE_PATH, middleware_installed
+from .middleware import MIDDLEWARE_PATH, S3FileMiddleware, middleware_installed
+
+SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 
 
 @register(Tags.security, deploy=True)
@@ -37,5 +41,35 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
             "keep uploading through Django.",
             hint=f"Add '{MIDDLEWARE_PATH}' to MIDDLEWARE.",
             id="s3file.W001",
+        )
+    ]
+
+
+def position(base: type) -> int | None:
+    """Where ``base`` (or a subclass) first comes in ``MIDDLEWARE``; None if nowhere."""
+    for index, path in enumerate(settings.MIDDLEWARE):
+        found = import_string(path)
+        if isinstance(found, type) and issubclass(found, base):
+            return index
+    return None
+
+
+@register()
+def check_middleware_order(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With ``CSRF_USE_SESSIONS``, the browser's CSRF secret (which a grant is bound to) is in
+    its session: the multipart API, served by the middleware itself, needs the session."""
+    if not settings.CSRF_USE_SESSIONS:
+        return []
+    ours = position(S3FileMiddleware)
+    sessions = position(import_string(SESSION_MIDDLEWARE))
+    if ours is None or sessions is None or sessions < ours:
+        return []
+    return [
+        Error(
+            "S3FileMiddleware comes before SessionMiddleware while CSRF_USE_SESSIONS is on: "
+            "the browser's CSRF secret is in its session, which the multipart upload API "
+            "(served by S3FileMiddleware) cannot read there, so every large upload fails.",
+            hint=f"Put '{MIDDLEWARE_PATH}' after '{SESSION_MIDDLEWARE}' in MIDDLEWARE.",
+            id="s3file.E003",
         )
     ]

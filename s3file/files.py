@@ -6,6 +6,7 @@ import hashlib
 import logging
 import posixpath
 import tempfile
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from . import conf
 from .backends import Backend, Head, Missing, Unavailable, backend
 from .rules import SHA1, Refused, check_file, name_type
 
@@ -32,6 +34,10 @@ ELSEWHERE = _(
 UNAVAILABLE = _(
     "The storage server could not be reached to check “%(name)s”. Nothing was saved: "
     "please submit the form again in a moment."
+)
+EXPIRED = _(
+    "The uploaded file “%(name)s” was uploaded too long ago to be kept: storage removes it "
+    "soon. Please choose it again."
 )
 logger = logging.getLogger("s3file")
 if TYPE_CHECKING:  # Django's file classes are generic in the stubs only
@@ -70,6 +76,9 @@ class S3UploadedFile(BaseFile):
         self.checksum_wanted = False
         #: The version the HEAD saw, which reads and copies insist on ("": none yet).
         self.etag = ""
+        #: The folder of the grant it was posted back under (the middleware sets it): a form
+        #: rendered again keeps the upload by signing that folder anew (``keep_error()``).
+        self.folder = ""
         self._spooled: str | None = None  # the path of temporary_file_path()
         # The script puts each file at folder/<random>/<original name>.
         super().__init__(file=None, name=posixpath.basename(key), charset=None)
@@ -124,6 +133,22 @@ class S3UploadedFile(BaseFile):
             if accept:
                 kept = found
         return head._replace(content_type=kept)
+
+    def keep_error(self) -> ValidationError | None:
+        """Why a form rendered again cannot keep this upload for its next submit, or None.
+
+        It must pass its checks (one HEAD, the one validation made) and outlive the form:
+        the bucket's lifecycle rule removes it ``S3FILE_EXPIRE_DAYS`` after it was stored,
+        and a rendered form's signatures last twice ``S3FILE_EXPIRES``.
+        """
+        try:
+            head = self._checked()
+        except ValidationError as e:
+            return e
+        lifetime = conf.get("S3FILE_EXPIRE_DAYS") * 86400 - 2 * conf.get("S3FILE_EXPIRES")
+        if head.modified and time.time() > head.modified + lifetime:
+            return ValidationError(EXPIRED, code="expired", params={"name": self.name})
+        return None
 
     @cached_property
     def sha1(self) -> str:

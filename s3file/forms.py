@@ -6,18 +6,24 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from . import conf
-from .backends import backend
+from .backends import Backend, backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import REQUEST, middleware_installed
+from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
 from .rules import Grant, binding, extension_types, new_grant, normal_accept, sign_grant
+
+#: The template of a kept upload's block, rendered after the widget's own markup.
+KEPT_TEMPLATE = "s3file/widgets/kept.html"
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -36,6 +42,13 @@ def messages(max_size: int) -> dict[str, str]:
             "“{name}” was uploaded, but the server could not confirm it. Submit again."
         ),
     }
+
+
+def module_scripts(*paths: str) -> Media:
+    """Media of ES modules: a ``<script type="module">`` for each static path."""
+    scripts = [Script(path, type="module") for path in paths]
+    # django-stubs types Media's js as strings; Django takes Script objects as well.
+    return Media(js=scripts)  # type: ignore[arg-type]
 
 
 if TYPE_CHECKING:  # what the mixin is installed into (``install()``)
@@ -65,6 +78,8 @@ class S3FileInputMixin(Widget):
     #: Refuse (as a form error) a file over ``max_size`` or of a type ``accept`` excludes;
     #: False for fields that check both themselves, with their own messages.
     check_limits: bool = True
+    #: The field name and the direct uploads ``value_from_datadict()`` last read.
+    received: tuple[str, list[S3UploadedFile]] = ("", [])
 
     def __init__(
         self,
@@ -88,8 +103,8 @@ class S3FileInputMixin(Widget):
     @property
     def media(self) -> Media:
         media = super().media
-        if self.uploads_directly:  # (the stubs miss that Media takes Script objects)
-            media += Media(js=[Script("s3file/js/s3file.js", type="module")])  # type: ignore[list-item]
+        if self.uploads_directly:
+            media += module_scripts("s3file/js/s3file.js")
         return media
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -97,12 +112,97 @@ class S3FileInputMixin(Widget):
         if self.uploads_directly:
             attrs = context["widget"]["attrs"]
             attrs.update(self.upload_attrs(attrs, name))
+            kept = self.kept(name, attrs)
+            context["widget"]["s3file_kept"] = kept
+            if kept is not None and kept["files"]:
+                # The hidden inputs post the field: an input with nothing chosen would add an
+                # empty value (Django parses an empty file name as a field). The script names
+                # it again when the user replaces or removes the kept files.
+                context["widget"]["name"] = ""
         return context
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        """The widget's own markup, then (in a form rendered again) its kept upload's."""
+        context = self.get_context(name, value, attrs)
+        renderer = renderer or get_default_renderer()
+        html = renderer.render(self.template_name, context)
+        kept = context["widget"].get("s3file_kept")
+        if kept is not None:
+            html += renderer.render(KEPT_TEMPLATE, {"kept": kept})
+        return mark_safe(html)
+
+    def kept(self, name: str, attrs: dict[str, Any]) -> dict[str, Any] | None:
+        """What a form rendered again shows of the direct uploads it received, or None.
+
+        A bound form that failed validation is rendered again after reading the uploads its
+        field ``name`` got (``received``). Those that pass their checks and will outlive the
+        form are kept: the input is hidden behind their names and sizes, with "Replace" and
+        "Remove" buttons, and the form posts their keys again (hidden inputs, signed like a
+        fresh grant for this field and browser) without the browser uploading a byte.
+
+        An upload the field refused is not kept (its error says why, and the input is marked
+        ``aria-invalid``), nor one gone from storage or past its lifetime: then ``errors``
+        says why (``S3UploadedFile.keep_error()``), and ``files`` is empty.
+        """
+        received_name, received = self.received
+        uploads = [u for u in received if u.temporary and u.folder and received_name == name]
+        store = backend()
+        if not uploads or store is None or attrs.get("aria-invalid") in (True, "true"):
+            return None
+        errors = [e for e in map(S3UploadedFile.keep_error, uploads) if e is not None]
+        if errors:
+            return {"errors": [message for error in errors for message in error], "files": []}
+        grant = self.grant(store, attrs, name)
+        folders = dict.fromkeys(upload.folder for upload in uploads)
+        files = [{"key": u.key, "name": u.name, "size": u.size} for u in uploads]
+        if attrs.pop("required", False):  # the kept files are the value; "Remove" restores it
+            attrs["data-s3f-required"] = ""
+        attrs["hidden"] = True
+        attrs["data-s3f-kept"] = uploads[0].key  # as its block's data-s3f-kept-for
+        return {
+            "errors": [],
+            "for": uploads[0].key,
+            "files": files,
+            "json": json.dumps(files),
+            "name": name,
+            "marker": MARKER,
+            "signature_name": name + SIGNATURE_SUFFIX,
+            "signatures": [sign_grant(grant._replace(folder=folder)) for folder in folders],
+        }
+
+    def grant(self, store: Backend[Any], attrs: dict[str, Any], name: str) -> Grant:
+        """A fresh grant into ``store`` for field ``name`` of an input with these ``attrs``.
+
+        It is for field ``name`` only (the name the browser posts the keys under), and for
+        the browser that asked for this page: bound to its CSRF secret, which ``get_token()``
+        makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a request handled
+        by ``S3FileMiddleware``, it is bound to no browser, and refused.
+        """
+        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
+        request = REQUEST.get()
+        if request is not None:
+            get_token(request)
+        return new_grant(
+            store.upload_prefix(), max_size, attrs.get("accept", ""), name, binding(request)
+        )
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)
-        for upload in value if isinstance(value, list) else [value]:
+        values = value if isinstance(value, list) else [value]
+        uploads = [upload for upload in values if isinstance(upload, S3UploadedFile)]
+        # For kept(): a bound form renders a file field with its initial value only
+        # (FileField.bound_data), but reads the field's data (here) just before.
+        self.received = (name, uploads)
+        for upload in values:
             if not isinstance(upload, S3UploadedFile):
+                if isinstance(upload, UploadedFile) and self.uploads_directly:
+                    bytes_posted(name, str(upload.name))
                 continue
             upload.checksum_wanted = upload.checksum_wanted or self.checksum
             # A grant from any page's input lets its holder upload; what this field takes is
@@ -115,22 +215,14 @@ class S3FileInputMixin(Widget):
         return value
 
     def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
-        """The data attributes the script reads: where to POST, what to sign and check.
-
-        The grant is for field ``name`` only (the name the browser posts the keys under), and
-        for the browser that asked for this page: bound to its CSRF secret, which
-        ``get_token()`` makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a
-        request handled by ``S3FileMiddleware``, it is bound to no browser, and refused.
-        """
+        """The data attributes the script reads: where to POST, what to sign and check, under
+        a fresh grant (``grant()``) for field ``name``."""
         store = backend()
         if store is None:
             raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
-        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
-        request = REQUEST.get()
-        if request is not None:
-            get_token(request)
+        grant = self.grant(store, attrs, name)
+        max_size = grant.max_size
         accept = attrs.get("accept", "")
-        grant = new_grant(store.upload_prefix(), max_size, accept, name, binding(request))
         policy = upload_policy(grant, max_size, accept, self.checksum)
         return {
             "data-s3f-url": policy["url"],

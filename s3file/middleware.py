@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, TooManyFilesSent
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from . import conf
 from .after_response import collected, run_after_response
 from .backends import default_storage
 from .compat import mutable, on_body_parsed, parsed
 from .files import S3UploadedFile
-from .rules import Refused, check_binding, check_key, unsign_grant
+from .rules import Refused, check_binding, check_key, posted_lifetime, unsign_grant
 
 logger = logging.getLogger("s3file")
 
@@ -33,6 +36,10 @@ SIGNATURE_SUFFIX = "-s3f-signature"
 REQUEST: ContextVar[HttpRequest | None] = ContextVar("s3file_request", default=None)
 #: Set on a request that carried keys its grants do not allow in their field or browser.
 REFUSED = "_s3file_refused"
+#: The direct-upload fields a request posted a file's bytes to (``bytes_posted``).
+BYTES_POSTED = "_s3file_bytes_posted"
+#: The response header that names them while ``DEBUG`` is on.
+WARNING_HEADER = "S3File-Warning"
 
 
 class S3FileMiddleware:
@@ -71,7 +78,7 @@ class S3FileMiddleware:
             on_body_parsed(request, add_uploaded_files)
             with collected() as pending:
                 response = get_response(request)
-            return refused(request, run_after_response(pending, response))
+            return finished(request, run_after_response(pending, response))
         finally:
             REQUEST.reset(current)
 
@@ -91,17 +98,58 @@ class S3FileMiddleware:
                 response = await get_response(request)
             if pending:
                 await sync_to_async(run_after_response)(pending, response)
-            return refused(request, response)
+            return finished(request, response)
         finally:
             REQUEST.reset(current)
 
 
-def refused(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+def finished(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """A view's success answer to a request that carried keys of another field or browser
-    becomes a 400: the form it shows says which file, and keeps the rest of the input."""
+    becomes a 400: the form it shows says which file, and keeps the rest of the input. While
+    ``DEBUG`` is on, the answer names the direct-upload fields that received bytes."""
     if getattr(request, REFUSED, False) and 200 <= response.status_code < 300:
         response.status_code = 400
+    fields = getattr(request, BYTES_POSTED, None)
+    if fields and settings.DEBUG:
+        # Header values are Latin-1: escape what a field name has beyond ASCII.
+        names = ", ".join(ascii(field) for field in sorted(fields))
+        response.headers[WARNING_HEADER] = (
+            f"file bytes posted to direct-upload field(s) {names}: "
+            "the s3file script did not run (is {{ form.media }} in the template?)"
+        )
     return response
+
+
+def bytes_posted(field: str, name: str) -> None:
+    """Say that direct-upload field ``field`` received the bytes of file ``name`` instead of
+    a key: the script never ran (the template lacks ``{{ form.media }}``, or the page blocked
+    the script), so the file went through Django, the slow way.
+
+    A warning on the ``s3file`` logger, once per field and request; while ``DEBUG`` is on,
+    also a Django message (when ``django.contrib.messages`` is set up) and an
+    ``S3File-Warning`` header on the response.
+    """
+    request = REQUEST.get()
+    fields: set[str] = getattr(request, BYTES_POSTED, set())
+    if field in fields:
+        return
+    fields.add(field)
+    logger.warning(
+        "Field %r received the bytes of %r instead of an S3 key: the s3file script did not "
+        "run, so the file went through Django. Render {{ form.media }} in the form's "
+        "template, and check the browser's console for errors.",
+        field,
+        name,
+    )
+    if request is None:
+        return
+    setattr(request, BYTES_POSTED, fields)
+    if settings.DEBUG:
+        message = gettext(
+            "“%(name)s” was sent through Django, not uploaded straight to storage: the "
+            "upload script did not run on this page. Add {{ form.media }} to the template."
+        ) % {"name": name}
+        messages.warning(request, message, fail_silently=True)
 
 
 def endpoint(request: HttpRequest) -> HttpResponseBase | None:
@@ -120,10 +168,11 @@ def add_uploaded_files(request: HttpRequest) -> None:
     """Move the keys the script posted from ``request.POST`` into ``request.FILES``.
 
     Refuses (``SuspiciousOperation``, which Django answers with a 400) a forged or expired
-    signature, a key outside its signed folder, and more files than
-    ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows. A key whose grant was rendered for another field
-    or in another browser (``rules.check_binding``) is logged and comes as a file that fails
-    its form field's validation, untouched in storage; the response is then a 400.
+    signature, a key outside its signed folder, a key posted twice (each repeat would be
+    copied), and more files than ``DATA_UPLOAD_MAX_NUMBER_FILES`` allows. A key whose grant
+    was rendered for another field or in another browser (``rules.check_binding``) is logged
+    and comes as a file that fails its form field's validation, untouched in storage; the
+    response is then a 400.
     """
     post, files = parsed(request)
     # A field of the project's own may be called "s3file": only fields signed for are ours.
@@ -136,7 +185,8 @@ def add_uploaded_files(request: HttpRequest) -> None:
         try:
             # A resumed multipart upload lies in the folder of the page it started on, so a
             # field may carry several signatures; each key must lie in one of their folders.
-            grants = [unsign_grant(value) for value in post.getlist(field + SIGNATURE_SUFFIX)]
+            posted = post.getlist(field + SIGNATURE_SUFFIX)
+            grants = [unsign_grant(value, max_age=posted_lifetime()) for value in posted]
             keys = [check_key(key, [g.folder for g in grants]) for key in post.getlist(field)]
         except SuspiciousOperation as e:
             logger.warning("Refused uploaded files for field %r: %s", field, e)
@@ -152,7 +202,13 @@ def add_uploaded_files(request: HttpRequest) -> None:
                 setattr(request, REFUSED, True)
                 upload.refuse()
             upload.add_limit(grant.max_size, grant.accept)  # checked when read
+            upload.folder = grant.folder
             uploads[field].append(upload)
+    counts = Counter(upload.key for uploaded in uploads.values() for upload in uploaded)
+    if repeated := sorted(key for key, count in counts.items() if count > 1):
+        # Each repeat would be copied in storage: one upload must not cost a copy per repeat.
+        logger.warning("Refused a request posting uploaded files more than once: %s", repeated)
+        raise Refused("repeated", f"key {repeated[0]!r} posted more than once")
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
     count = sum(map(len, uploads.values())) + len(files)
     if limit is not None and count > limit:

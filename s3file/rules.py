@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from django.core.exceptions import SuspiciousOperation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from . import conf
 from .compat import csrf_secret
 from .signing import sign_tuple, unsign_tuple
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 SALT = "s3file.grant"
+#: How many times ``S3FILE_EXPIRES`` a grant's keys may be posted back with a form: an
+#: upload may start until the grant expires, and a large one needs the rest to finish.
+POSTED_LIFETIME = 2
 #: S3 refuses a single POST above 5 GiB; larger files need multipart upload.
 POST_MAX_SIZE = 5 * 1024**3
 #: S3's largest object.
@@ -61,7 +65,8 @@ class Grant(NamedTuple):
 
 class Refused(SuspiciousOperation):
     """An upload the rules refuse; ``code`` says which rule: ``key`` (malformed), ``folder``
-    (outside its folder), ``too-large``, ``type``, ``binding`` (another field or browser)."""
+    (outside its folder), ``too-large``, ``type``, ``binding`` (another field or browser),
+    ``repeated`` (one key posted twice in one request)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"s3file: {message}")
@@ -75,8 +80,19 @@ def sign_grant(grant: Grant) -> str:
 
 def unsign_grant(value: str, max_age: int | None = None) -> Grant:
     """The grant signed into ``value``; SuspiciousOperation if forged or older than
-    ``max_age`` (default: twice ``S3FILE_EXPIRES``, see ``signing.unsign_tuple``)."""
-    return unsign_tuple(SALT, value, Grant, "upload signature", max_age)
+    ``max_age`` (default: ``S3FILE_EXPIRES``, the grant's one lifetime: S3's POST policy, the
+    dev endpoint and the multipart API all stop starting uploads with it then).
+
+    Only the keys a browser posts back with a form are taken for longer (``POSTED_LIFETIME``
+    times as long), so an upload started just before the grant expired can still be submitted.
+    """
+    age = conf.get("S3FILE_EXPIRES") if max_age is None else max_age
+    return unsign_tuple(SALT, value, Grant, "upload signature", age)
+
+
+def posted_lifetime() -> int:
+    """Seconds a grant's keys may be posted back with a form (``POSTED_LIFETIME``)."""
+    return POSTED_LIFETIME * int(conf.get("S3FILE_EXPIRES"))
 
 
 def new_grant(

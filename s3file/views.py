@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import conf
@@ -41,6 +41,11 @@ MAX_SIGN_BATCH = 1000
 #: them some 270 KB (1000 part numbers to ``sign`` need some 6 KB).
 MAX_BODY = 384 * 1024
 Data = dict[str, Any]
+#: The answer when the middleware order keeps the browser's CSRF secret out of reach.
+MISCONFIGURED = (
+    "The site cannot check this upload: with CSRF_USE_SESSIONS, S3FileMiddleware must come "
+    "after SessionMiddleware in MIDDLEWARE (system check s3file.E003)."
+)
 #: What a refusal of the rules answers: status, sentence, code.
 REFUSALS = {
     "too-large": (400, "The file is larger than this field allows.", "too-large"),
@@ -119,6 +124,11 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
     # the parser goes (a few hundred bytes of "[").
     except (RequestDataTooBig, KeyError, ValueError, TypeError, OverflowError, RecursionError):
         return refusal(400, "Malformed request.", "malformed")
+    except ImproperlyConfigured as e:
+        # The CSRF secret is in a session this middleware order does not have yet: the
+        # system check s3file.E003 says so at start-up; a 4xx, never a 500, if it is ignored.
+        logger.error("Multipart %s cannot check the browser: %s (s3file.E003)", action, e)
+        return refusal(403, MISCONFIGURED, "misconfigured")
     except SuspiciousOperation as e:
         if isinstance(e, Refused) and e.code in REFUSALS:
             return refusal(*REFUSALS[e.code])

@@ -32,7 +32,7 @@ class S3UnfoldWidgetMixin(S3AdminWidgetMixin):
     #: The Unfold template rendered inside the wrapper.
     unfold_template_name: str
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"]["unfold_template_name"] = self.unfold_template_name
         return context
@@ -72,6 +72,6 @@ def install() -> None:
     """
     for table in (overrides.FORMFIELD_OVERRIDES, overrides.FORMFIELD_OVERRIDES_INLINE):
         for options in table.values():
-            replacement = REPLACEMENTS.get(options.get("widget"))
-            if replacement is not None:
-                options["widget"] = replacement
+            for unfolds, ours in REPLACEMENTS.items():
+                if options.get("widget") is unfolds:
+                    options["widget"] = ours

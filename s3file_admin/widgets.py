@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin import options
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
-from django.forms.widgets import Media, Script
+from django.forms.widgets import Media
 from django.utils.translation import gettext
+
+from s3file.forms import S3FileInputMixin, module_scripts
 
 STYLESHEET = "s3file_admin/css/s3file_admin.css"
 # One module per concern; they share nothing but the DOM, data attributes and s3file events.
@@ -42,7 +44,13 @@ def messages() -> dict[str, str]:
     }
 
 
-class S3AdminWidgetMixin:
+if TYPE_CHECKING:  # what the mixin goes with: a ClearableFileInput, which has the core's
+    Widget = S3FileInputMixin
+else:
+    Widget = object
+
+
+class S3AdminWidgetMixin(Widget):
     """What ``S3AdminFileWidget`` adds to an admin file widget, for other admin themes' widgets.
 
     When the input uploads directly (see ``s3file.forms.S3FileInputMixin``, which every
@@ -55,16 +63,14 @@ class S3AdminWidgetMixin:
 
     @property
     def media(self) -> Media:
-        media: Media = super().media
+        media = super().media
         if self.uploads_directly:
-            media += Media(
-                css={"all": list(self.stylesheets)},
-                js=[Script(f"s3file_admin/js/{name}.js", type="module") for name in SCRIPTS],
-            )
+            media += Media(css={"all": list(self.stylesheets)})
+            media += module_scripts(*(f"s3file_admin/js/{name}.js" for name in SCRIPTS))
         return media
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
-        context: dict = super().get_context(name, value, attrs)
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
         if "data-s3f-url" in widget_attrs:  # the core made it a direct-upload input
             widget_attrs["data-s3f-admin"] = json.dumps(messages())

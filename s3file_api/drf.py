@@ -64,8 +64,9 @@ class S3UploadField(serializers.FileField):
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
         model = getattr(getattr(parent, "Meta", None), "model", None)
-        if self.target is None and model is not None and "." not in self.source:
-            self.target = f"{model._meta.label}.{self.source}"
+        source = self.source or ""
+        if self.target is None and model is not None and source and "." not in source:
+            self.target = f"{model._meta.label}.{source}"
 
     def enabled(self) -> bool:
         """Whether ``S3FILE_API_FIELDS`` enables this field's target."""

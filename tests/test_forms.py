@@ -1,15 +1,22 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from django import forms
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.widgets import ClearableFileInput
 
 from s3file.backends import LocalBackend
 from s3file.forms import S3FileInput, S3FileInputMixin, install
 from s3file.rules import conditions, unsign_grant
+from tests.conftest import sign_folder
 from tests.testapp.forms import DocumentForm, ImagesForm
+from tests.testapp.models import Document
 
 
 def file_input_attrs(html: str, name: str) -> dict[str, str]:
@@ -122,3 +129,87 @@ def test_the_scripts_messages_are_translated():
         == "„{name}“ ist zu groß: Dateien dürfen höchstens 1000\xa0Bytes groß sein."
     )
     assert all("{name}" in text for text in texts.values())
+
+
+def bytes_warnings(caplog) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "s3file" and "instead of an S3 key" in r.getMessage()
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_bytes_posted_to_a_direct_upload_field_are_saved_and_logged_once(client, caplog):
+    # What a page without {{ form.media }} posts: the script never ran.
+    data = {"title": "t", "file": SimpleUploadedFile("report.pdf", b"%PDF-1.7 data")}
+    with caplog.at_level(logging.WARNING, logger="s3file"):
+        response = client.post("/upload/", data)
+    assert response.status_code == 200
+    with Document.objects.get().file.open("rb") as saved:
+        assert saved.read() == b"%PDF-1.7 data"
+    warnings = bytes_warnings(caplog)
+    assert len(warnings) == 1  # the form reads the field several times
+    assert "'file'" in warnings[0]
+    assert "'report.pdf'" in warnings[0]
+    assert "{{ form.media }}" in warnings[0]
+    # Outside DEBUG, the page the user sees is left alone.
+    assert "S3File-Warning" not in response.headers
+    assert not list(get_messages(response.wsgi_request))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_in_debug_the_response_and_a_message_say_the_script_did_not_run(client, settings):
+    settings.DEBUG = True
+    data = {
+        "title": "t",
+        "file": SimpleUploadedFile("report.pdf", b"%PDF-1.7 data"),
+        "others": [SimpleUploadedFile("a.txt", b"a"), SimpleUploadedFile("b.txt", b"b")],
+    }
+    response = client.post("/upload/", data)
+    assert response.status_code == 200
+    assert response.headers["S3File-Warning"] == (
+        "file bytes posted to direct-upload field(s) 'file', 'others': "
+        "the s3file script did not run (is {{ form.media }} in the template?)"
+    )
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(shown) == 2
+    assert shown[0].startswith("“report.pdf” was sent through Django, not uploaded straight")
+    assert "Add {{ form.media }} to the template." in shown[0]
+    assert shown[1].startswith("“a.txt” was sent through Django")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_keys_posted_by_the_script_raise_no_such_warning(client, settings, caplog):
+    settings.DEBUG = True
+    folder = "tmp/s3file/0123"
+    key = storages["default"].save(f"{folder}/0/report.pdf", ContentFile(b"%PDF-1.7 data"))
+    data = {
+        "title": "t",
+        "s3file": "file",
+        "file": key,
+        "file-s3f-signature": sign_folder(folder, field="file"),
+    }
+    with caplog.at_level(logging.WARNING, logger="s3file"):
+        response = client.post("/upload/", data)
+    assert response.status_code == 200
+    with Document.objects.get().file.open("rb") as saved:
+        assert saved.read() == b"%PDF-1.7 data"
+    assert not bytes_warnings(caplog)
+    assert "S3File-Warning" not in response.headers
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_bytes_posted_to_a_plain_file_input_raise_no_warning(client, settings, caplog):
+    settings.DEBUG = True
+    settings.S3FILE_REPLACE_WIDGETS = False
+    data = {"title": "t", "file": SimpleUploadedFile("report.pdf", b"%PDF-1.7 data")}
+    with caplog.at_level(logging.WARNING, logger="s3file"):
+        response = client.post("/upload/", data)
+    assert response.status_code == 200
+    assert not bytes_warnings(caplog)
+    assert "S3File-Warning" not in response.headers

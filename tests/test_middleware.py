@@ -47,6 +47,20 @@ def test_keys_become_request_files_and_leave_post(client):
 
 
 @pytest.mark.usefixtures("dev_storage")
+def test_keys_are_taken_back_for_twice_s3file_expires(client, settings):
+    """An upload may start until the grant expires; the form may come later."""
+    settings.S3FILE_EXPIRES = 600
+    keys = stored(("a.txt", b"a"))
+    late = {
+        **upload_fields("docs", keys),
+        "docs-s3f-signature": sign_folder(FOLDER, field="docs", age=1190),
+    }
+    assert client.post("/describe/", late).status_code == 200
+    stale = {**late, "docs-s3f-signature": sign_folder(FOLDER, field="docs", age=1210)}
+    assert client.post("/describe/", stale).status_code == 400
+
+
+@pytest.mark.usefixtures("dev_storage")
 def test_two_fields_and_a_classic_upload_in_one_request(client):
     first = stored(("a.txt", b"a"), folder="tmp/s3file/one")
     second = stored(("a.txt", b"bb"), folder="tmp/s3file/two")

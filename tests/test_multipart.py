@@ -185,6 +185,18 @@ def test_an_expired_grant_is_refused(client, settings):
 
 
 @pytest.mark.usefixtures("dev_storage")
+def test_a_grant_starts_no_upload_after_s3file_expires(client, settings):
+    """One lifetime for a grant: S3 refuses its POST after S3FILE_EXPIRES, so does create
+    (it took twice as long before)."""
+    settings.S3FILE_EXPIRES = 600
+    fresh = sign_folder(FOLDER, 10**9, content_type_condition("video/*"), age=590)
+    assert create(client, token=fresh)[0] == 200
+    stale = sign_folder(FOLDER, 10**9, content_type_condition("video/*"), age=610)
+    status, body = create(client, token=stale)
+    assert (status, body["code"]) == (403, "expired")
+
+
+@pytest.mark.usefixtures("dev_storage")
 def test_only_json_is_accepted(client):
     """A cross-site form can post text/plain or form data, never JSON without a preflight."""
     token = sign_folder(FOLDER, 10**9, content_type_condition("video/*"))

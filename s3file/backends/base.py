@@ -25,6 +25,8 @@ class Head(NamedTuple):
     etag: str = ""
     #: The base64 SHA-1 the storage verified ("" when unknown).
     sha1: str = ""
+    #: When the object was stored, in seconds since the epoch (0: unknown).
+    modified: float = 0
 
 
 class Missing(Exception):

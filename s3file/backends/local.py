@@ -93,7 +93,8 @@ class LocalBackend(Backend[FileSystemStorage]):
     def head(self, key: str, checksum: bool = False) -> Head:
         with contextlib.suppress(OSError, SuspiciousFileOperation):
             if os.path.isfile(path := self.storage.path(key)):
-                return Head(os.path.getsize(path), name_type(key))
+                stat = os.stat(path)
+                return Head(stat.st_size, name_type(key), modified=stat.st_mtime)
         raise Missing(key)
 
     def folder(self, upload_id: str) -> Path:

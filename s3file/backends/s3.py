@@ -121,7 +121,8 @@ class S3Backend(Backend[S3Storage]):
         except BotoCoreError as e:  # no connection, a timeout: S3 is away
             raise Unavailable(key) from e
         sha1 = hex_sha1(head.get("ChecksumSHA1", ""))
-        return Head(head["ContentLength"], head.get("ContentType"), head["ETag"], sha1)
+        modified = head["LastModified"].timestamp()
+        return Head(head["ContentLength"], head.get("ContentType"), head["ETag"], sha1, modified)
 
     def exists(self, key: str, params: dict[str, Any]) -> bool:
         """Whether ``key`` exists, as django-storages asks it (with the download ``params``

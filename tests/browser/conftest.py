@@ -11,6 +11,7 @@ import pytest
 RECORD_EVENTS = """
 const types = [
   "start", "file-start", "progress", "retry", "file-done", "error", "done", "cancelled",
+  "kept", "kept-removed",
 ];
 for (const type of types) {
   window.addEventListener(`s3file:${type}`, (event) => {
@@ -49,6 +50,21 @@ def login(page: Any, live_server: Any, user: Any) -> None:
 
 def events(page: Any, type: str | None = None) -> list[dict]:
     return [e for e in page.s3file_events if type is None or e["type"] == type]
+
+
+def requests_to(page: Any, origin: str) -> list[str]:
+    """A list that fills with "METHOD url" of every request the page makes to ``origin``
+    (an S3 endpoint: what the browser sends to S3, whatever the script does)."""
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(f"{request.method} {request.url}")
+            if request.url.startswith(origin)
+            else None
+        ),
+    )
+    return sent
 
 
 def result(page: Any) -> dict:

@@ -125,3 +125,48 @@ def test_an_ipv6_origin_is_written_and_then_found(bare, settings):
     settings.S3FILE_CORS_ORIGINS = ["http://[::2]:8000", "https://www.example.com?"]
     with pytest.raises(CommandError, match="not ready"):
         run("--check")
+
+
+def one_line_error(*args: str) -> CommandError:
+    with pytest.raises(CommandError) as error:
+        run(*args)
+    assert error.value.returncode == 1
+    assert "\n" not in str(error.value)
+    assert "Traceback" not in str(error.value)
+    return error.value
+
+
+@pytest.mark.parametrize("action", ["--check", "--apply"])
+def test_a_missing_bucket_is_one_line_saying_to_create_it(s3, settings, action):
+    from tests.conftest import s3_storage_settings
+
+    settings.STORAGES = s3_storage_settings(s3.server, "no-such-bucket-here")
+    settings.S3FILE_CORS_ORIGINS = ["https://a.example"]
+    error = one_line_error(action)
+    assert "Bucket no-such-bucket-here does not exist" in str(error)
+    assert "create it" in str(error)
+
+
+@pytest.mark.parametrize("action", ["--check", "--apply"])
+def test_refused_credentials_are_one_line_saying_to_check_them(s3, settings, action):
+    from tests.conftest import s3_storage_settings
+
+    settings.STORAGES = s3_storage_settings(s3.server, s3.name, secret_key="wrong-secret")
+    settings.S3FILE_CORS_ORIGINS = ["https://a.example"]
+    error = one_line_error(action)
+    assert "refused the credentials" in str(error)
+    assert "access_key and secret_key" in str(error)
+
+
+@pytest.mark.parametrize("action", ["--check", "--apply"])
+def test_an_unreachable_endpoint_is_one_line_saying_to_check_it(s3, settings, action):
+    from devtools.ports import free_port
+    from tests.conftest import s3_storage_settings
+
+    settings.STORAGES = s3_storage_settings(s3.server, s3.name)
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = closed
+    settings.S3FILE_CORS_ORIGINS = ["https://a.example"]
+    error = one_line_error(action)
+    assert f"Could not reach the S3 endpoint {closed}" in str(error)
+    assert "endpoint_url" in str(error)

@@ -36,6 +36,16 @@ def upload(s3, client, settings):
     return created, key, body
 
 
+def test_a_grant_starts_no_upload_after_s3file_expires(s3, client, settings):
+    """The same lifetime as the grant's POST policy, which S3 enforces."""
+    settings.S3FILE_EXPIRES = 600
+    folder = new_folder()
+    stale = sign_folder(folder, 10**9, content_type_condition(""), age=610)
+    status, body = api(client, "create", token=stale, key=f"{folder}/0/a.bin", size=6 * MiB)
+    assert (status, body["code"]) == (403, "expired")
+    assert s3.client.list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+
+
 def md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode()
 

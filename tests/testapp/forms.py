@@ -40,3 +40,28 @@ class ImagesForm(forms.Form):
     image = forms.FileField(widget=S3FileInput(attrs={"accept": "image/*"}, max_size=200_000))
     pdf = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".pdf"}))
     sheet = forms.FileField(required=False, widget=forms.ClearableFileInput({"accept": ".csv"}))
+
+
+def unique_title(title: str) -> str:
+    """A check only the server can make, after the upload: the title must be new."""
+    if Document.objects.filter(title=title).exists():
+        raise forms.ValidationError("A document with this title exists already.")
+    return title
+
+
+class KeptDocumentForm(DocumentForm):
+    """A ModelForm that can fail on another field than its file."""
+
+    def clean_title(self):
+        return unique_title(self.cleaned_data["title"])
+
+
+class ReportForm(forms.Form):
+    """A plain form that can fail on another field, with a field that checks its file."""
+
+    title = forms.CharField(validators=[unique_title])
+    file = forms.FileField()
+    picture = forms.ImageField(required=False)
+
+
+ReportFormSet = forms.formset_factory(ReportForm, extra=2)

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
-from .forms import DocumentForm, ImagesForm
-from .models import Attachment
+from .forms import DocumentForm, ImagesForm, KeptDocumentForm, ReportForm, ReportFormSet
+from .models import Attachment, Document
 
 
 def describe(request: HttpRequest) -> dict:
@@ -37,6 +37,41 @@ def upload(request: HttpRequest) -> HttpResponse:
         result["saved"] = [document.file.name, *(a.file.name for a in document.attachments.all())]
         return render(request, "testapp/result.html", {"result": result})
     return render(request, "testapp/form.html", {"form": form})
+
+
+def kept_model_form(request: HttpRequest) -> HttpResponse:
+    """The ModelForm of ``upload`` whose title must be new: it can fail after the upload."""
+    form = KeptDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.save()
+        for file in form.cleaned_data["others"]:
+            Attachment.objects.create(document=document, file=file)
+        saved = [document.file.name, *(a.file.name for a in document.attachments.all())]
+        return render(request, "testapp/result.html", {"result": {"saved": saved}})
+    return render(request, "testapp/form.html", {"form": form})
+
+
+def kept_form(request: HttpRequest) -> HttpResponse:
+    """A plain form whose title must be new; saves a Document itself."""
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = Document.objects.create(title=data["title"], file=data["file"])
+        return render(request, "testapp/result.html", {"result": {"saved": [document.file.name]}})
+    return render(request, "testapp/form.html", {"form": form})
+
+
+def kept_formset(request: HttpRequest) -> HttpResponse:
+    """Two rows of ``ReportForm``: one row's title can fail while the other's file is fine."""
+    formset = ReportFormSet(request.POST or None, request.FILES or None, prefix="rows")
+    if request.method == "POST" and formset.is_valid():
+        saved = [
+            Document.objects.create(title=row["title"], file=row["file"]).file.name
+            for row in formset.cleaned_data
+            if row
+        ]
+        return render(request, "testapp/result.html", {"result": {"saved": saved}})
+    return render(request, "testapp/formset.html", {"formset": formset})
 
 
 def images(request: HttpRequest) -> HttpResponse:

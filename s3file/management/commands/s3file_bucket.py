@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -18,6 +24,15 @@ from s3file.backends.s3 import S3Backend
 Rule = dict[str, Any]
 CORS_RULE_ID = "s3file-direct-upload"
 LIFECYCLE_RULE_ID = "s3file-expire-uploads"
+#: S3's error codes for credentials it does not take, or permissions they lack.
+CREDENTIAL_CODES = {
+    "AccessDenied",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidToken",
+    "ExpiredToken",
+    "AllAccessDisabled",
+}
 #: The two configurations: their name in the client's calls, in its bodies (and errors, as
 #: NoSuch<body>), and of their list of rules.
 CONFIGURATIONS = {
@@ -142,6 +157,40 @@ class BucketSetup:
         return changed
 
 
+def explain(error: Exception, bucket: str, endpoint: str | None) -> str:
+    """One line saying what went wrong with S3 and what to do about it."""
+    where = endpoint or "AWS S3"
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "") or str(error)
+        if code == "NoSuchBucket":
+            return (
+                f"Bucket {bucket} does not exist at {where}: create it (e.g. "
+                f"'aws s3 mb s3://{bucket}'), or name an existing one in the default "
+                "storage's bucket_name (AWS_STORAGE_BUCKET_NAME)."
+            )
+        if code in CREDENTIAL_CODES:
+            return (
+                f"{where} refused the credentials for bucket {bucket} ({code}: {message}): "
+                "check the default storage's access_key and secret_key "
+                "(AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY) and that they may get and "
+                "put the bucket's CORS and lifecycle configuration."
+            )
+        return f"{where} answered {code or 'an error'} for bucket {bucket}: {message}"
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return (
+            f"No S3 credentials found for bucket {bucket}: set the default storage's "
+            "access_key and secret_key (AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY), "
+            "or the environment's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+        )
+    if isinstance(error, EndpointConnectionError):
+        return (
+            f"Could not reach the S3 endpoint {where}: check the default storage's "
+            "endpoint_url (AWS_S3_ENDPOINT_URL), that the server runs, and the network."
+        )
+    return f"S3 failed for bucket {bucket} at {where}: {error}"
+
+
 class Command(BaseCommand):
     help = (
         "Check (--check) or set up (--apply) the default storage's bucket for direct uploads: "
@@ -174,9 +223,14 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--expire-days must be at least 1.")
         setup = BucketSetup(store, cors_origins(options["origins"]), days)
-        if apply:
-            self.stdout.write("\n".join(setup.apply() or ["Nothing to change."]))
-        if problems := setup.problems():
+        try:
+            if apply:
+                self.stdout.write("\n".join(setup.apply() or ["Nothing to change."]))
+            problems = setup.problems()
+        except (ClientError, BotoCoreError) as e:
+            # One line and a non-zero exit: manage.py shows a CommandError without traceback.
+            raise CommandError(explain(e, store.bucket, store.endpoint_url)) from e
+        if problems:
             self.stderr.write("\n".join(problems))
             raise CommandError(f"Bucket {store.bucket} is not ready for direct uploads.")
         self.stdout.write(

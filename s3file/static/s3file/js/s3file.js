@@ -16,10 +16,14 @@
  *   s3file:error      on the input  an upload failed or a file was refused; cancelable
  *   s3file:done       on the form   all files are in S3, the form is about to be submitted
  *   s3file:cancelled  on the form   uploads were stopped by an `s3file:cancel` event
+ *   s3file:kept       on the input  the form is submitted with the input's kept upload (the
+ *                                   file of a form rendered again), posted without a byte sent
+ *   s3file:kept-removed on the input  the user removed or replaced the kept upload
  *   progress          on the form and the input, not bubbling: django-s3file 7.x's event
  * Dispatch `s3file:cancel` on a form (or inside it) to stop its uploads.
  */
 import { Progress, emit, legacyProgress } from "./events.js";
+import { isKept, keptBlock, keptFiles, keptInput, nameKept, removeKept } from "./kept.js";
 import { pool } from "./request.js";
 import { UploadError, checkFile, uploadFile } from "./upload.js";
 
@@ -176,8 +180,12 @@ function onSubmit(event) {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || resubmitting.has(form)) return;
   restore(form);
-  const inputs = [...form.elements]
-    .filter((element) => element.matches(INPUT) && !element.disabled && element.files.length);
+  const direct = [...form.elements].filter((el) => el.matches(INPUT) && !el.disabled);
+  for (const input of direct.filter(isKept)) {
+    nameKept(input);
+    emit(input, "kept", { files: keptFiles(keptBlock(input)) });
+  }
+  const inputs = direct.filter((input) => input.files.length);
   if (!inputs.length && !running.has(form)) return;
   // Other submit handlers (AJAX forms, modals) must only see the submit that carries keys.
   event.preventDefault();
@@ -192,12 +200,26 @@ function onChange(event) {
   running.get(input.form)?.abort(); // the uploads in flight are of the old selection
   uploaded.delete(input);
   clearErrors(input);
+  if (input.files.length) removeKept(input, true);
   const files = [...input.files];
   const [error] = refusals(files.map((file) => ({ input, file })));
   if (error) input.setCustomValidity(error.message);
   // Integrations clear what they showed for the last choice here: before the new error.
   emit(input, "select", { files, valid: !error });
   if (error) showError(input, error);
+}
+
+/** The "Replace" and "Remove" buttons of a kept upload. */
+function onClick(event) {
+  const button = event.target.closest?.("[data-s3f-kept-action]");
+  const input = button && keptInput(button.closest("[data-s3f-kept-for]"));
+  if (!input) return;
+  if (button.dataset.s3fKeptAction === "replace") {
+    input.click(); // the file chooser; a choice replaces the kept file (onChange)
+  } else {
+    removeKept(input);
+    input.focus();
+  }
 }
 
 function onCancel(event) {
@@ -208,6 +230,7 @@ function onCancel(event) {
 window.addEventListener("submit", onSubmit, true);
 window.addEventListener("change", onChange, true);
 window.addEventListener("s3file:cancel", onCancel, true);
+window.addEventListener("click", onClick);
 // A page restored from the back/forward cache may hold keys whose objects were moved since.
 window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;

@@ -49,5 +49,5 @@ class Command(BaseCommand):
                 self.stderr.write(
                     f"Warning: {e} Browsers may fail to upload. To set the bucket up, run "
                     "`python sandbox/manage.py s3file_bucket --apply` with the same "
-                    "environment (see the README's “S3 bucket set-up”)."
+                    "environment (see docs/bucket.md, “S3 bucket set-up”)."
                 )

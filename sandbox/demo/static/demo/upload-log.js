@@ -1,8 +1,8 @@
 /**
  * The demo page's live log of django-s3file's events, and its progress bar.
  *
- * A page only listens: the events bubble from the inputs to their form (see the README's
- * "JavaScript events"). Markup:
+ * A page only listens: the events bubble from the inputs to their form (see docs/events.md).
+ * Markup:
  *
  *   <form id="f"> ... <button type="button" data-upload-cancel disabled>Cancel</button></form>
  *   <section data-upload-log="f"><progress max="1" value="0"></progress><output></output><ol></ol></section>

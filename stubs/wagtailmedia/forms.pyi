@@ -1,0 +1,5 @@
+from typing import Any
+
+from django import forms
+
+class BaseMediaForm(forms.ModelForm[Any]): ...
