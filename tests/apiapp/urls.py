@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -19,4 +20,5 @@ urlpatterns = [
         SpectacularAPIView.as_view(custom_settings={"COMPONENT_SPLIT_REQUEST": True}),
     ),
     path("ninja/", ninja_api.urls),
+    path("spa/", TemplateView.as_view(template_name="apiapp/spa.html")),
 ]
