@@ -1,5 +1,4 @@
-"""System checks: the insecure dev endpoint in production, a missing or misplaced middleware
-(the check of Django's private names, ``s3file.E002``, is in ``compat``)."""
+"""System checks: the insecure dev endpoint in production, a missing or misplaced middleware."""
 
 from __future__ import annotations
 

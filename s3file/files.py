@@ -24,12 +24,15 @@ from .rules import SHA1, Refused, check_file, name_type
 TOO_LARGE = _("The uploaded file “%(name)s” is larger than this field allows (%(limit)s).")
 WRONG_TYPE = _("The uploaded file “%(name)s” is not of a type this field accepts.")
 MISSING = _(
-    "The uploaded file “%(name)s” is no longer in storage (it may have expired). "
-    "Please choose it again."
+    "The uploaded file “%(name)s” is no longer in storage: it expired, or this form was "
+    "submitted already. Unless it was, please choose the file again."
 )
 ELSEWHERE = _(
-    "The uploaded file “%(name)s” was uploaded in another browser session or for another "
-    "field. Please choose it again."
+    "The uploaded file “%(name)s” was uploaded for another field. Please choose it again."
+)
+SESSION_CHANGED = _(
+    "Your session changed since “%(name)s” was uploaded (for example, you logged in or "
+    "out). Please choose the file again."
 )
 UNAVAILABLE = _(
     "The storage server could not be reached to check “%(name)s”. Nothing was saved: "
@@ -40,6 +43,20 @@ EXPIRED = _(
     "soon. Please choose it again."
 )
 logger = logging.getLogger("s3file")
+
+
+class UnusableUpload(ValidationError):
+    """An upload that cannot be used (gone, refused, over a limit): a form field shows it on
+    its field; a view that reads the file itself gets a 400 from ``S3FileMiddleware``
+    (``status``: 503 while the storage cannot be reached)."""
+
+    status = 400
+
+
+class StorageUnavailable(UnusableUpload):
+    status = 503
+
+
 if TYPE_CHECKING:  # Django's file classes are generic in the stubs only
     BaseFile = UploadedFile[bytes]
 else:
@@ -91,10 +108,14 @@ class S3UploadedFile(BaseFile):
         if (max_size, accept) not in self.limits:
             self.limits.append((max_size, accept))
 
-    def refuse(self) -> None:
+    def refuse(self, code: str = "field") -> None:
         """Make this upload fail validation without touching storage: its grant was for
-        another field or another browser session."""
-        self.refusal = ValidationError(ELSEWHERE, code="elsewhere", params={"name": self.name})
+        another field or view, or (``code`` ``binding``) another browser session."""
+        if code == "binding":
+            error = UnusableUpload(SESSION_CHANGED, code="session", params={"name": self.name})
+        else:
+            error = UnusableUpload(ELSEWHERE, code="elsewhere", params={"name": self.name})
+        self.refusal = error
 
     def moved_to(self, backend: Backend[Any], key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""
@@ -109,10 +130,10 @@ class S3UploadedFile(BaseFile):
         try:
             head = self.backend.head(self.key, self.checksum_wanted)
         except Missing as e:
-            raise ValidationError(MISSING, code="missing", params=params) from e
+            raise UnusableUpload(MISSING, code="missing", params=params) from e
         except Unavailable as e:
             logger.warning("Storage unavailable while checking %r", self.key, exc_info=True)
-            raise ValidationError(UNAVAILABLE, code="unavailable", params=params) from e
+            raise StorageUnavailable(UNAVAILABLE, code="unavailable", params=params) from e
         self.etag = head.etag
         return head
 
@@ -127,9 +148,9 @@ class S3UploadedFile(BaseFile):
                 found = check_file(max_size, accept, name, head.size, head.content_type or None)
             except Refused as e:
                 if e.code == "type":
-                    raise ValidationError(WRONG_TYPE, code="type", params=params) from e
+                    raise UnusableUpload(WRONG_TYPE, code="type", params=params) from e
                 params["limit"] = filesizeformat(max_size)
-                raise ValidationError(TOO_LARGE, code="too_large", params=params) from e
+                raise UnusableUpload(TOO_LARGE, code="too_large", params=params) from e
             if accept:
                 kept = found
         return head._replace(content_type=kept)

@@ -13,7 +13,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, TooManyFilesSent
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
@@ -22,7 +22,7 @@ from . import conf
 from .after_response import collected, run_after_response
 from .backends import default_storage
 from .compat import mutable, on_body_parsed, parsed
-from .files import S3UploadedFile
+from .files import S3UploadedFile, UnusableUpload
 from .rules import Refused, check_binding, check_key, posted_lifetime, unsign_grant
 
 logger = logging.getLogger("s3file")
@@ -81,6 +81,17 @@ class S3FileMiddleware:
             return finished(request, run_after_response(pending, response))
         finally:
             REQUEST.reset(current)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        """A view that reads an upload it cannot use itself (not through a form, which shows
+        the error on its field) gets a 400 saying why, not a 500 (503: storage down)."""
+        if not isinstance(exception, UnusableUpload):
+            return None
+        message = " ".join(exception.messages)
+        logger.warning("Answered %s to %s: %s", exception.status, request.path, message)
+        return HttpResponse(message, status=exception.status, content_type="text/plain")
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         get_response = cast(
@@ -200,7 +211,7 @@ def add_uploaded_files(request: HttpRequest) -> None:
             except Refused as e:
                 logger.warning("Refused uploaded file %r for field %r: %s", key, field, e)
                 setattr(request, REFUSED, True)
-                upload.refuse()
+                upload.refuse(e.code)
             upload.add_limit(grant.max_size, grant.accept)  # checked when read
             upload.folder = grant.folder
             uploads[field].append(upload)

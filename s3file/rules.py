@@ -65,8 +65,9 @@ class Grant(NamedTuple):
 
 class Refused(SuspiciousOperation):
     """An upload the rules refuse; ``code`` says which rule: ``key`` (malformed), ``folder``
-    (outside its folder), ``too-large``, ``type``, ``binding`` (another field or browser),
-    ``repeated`` (one key posted twice in one request)."""
+    (outside its folder), ``too-large``, ``type``, ``field`` (posted as another field),
+    ``binding`` (from another browser session: another browser, or the same one after a
+    login rotated its CSRF secret), ``repeated`` (one key posted twice in one request)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"s3file: {message}")
@@ -266,10 +267,11 @@ def check_user(grant: Grant, field: str, user: Any) -> None:
 
 
 def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:
-    """Refuse (``Refused``, code ``binding``) a grant posted under another field than the
-    one it was rendered for, or from another browser than the one it was rendered in."""
+    """Refuse (``Refused``) a grant posted under another field than the one it was rendered
+    for (code ``field``), or from another browser session than the one it was rendered in
+    (code ``binding``)."""
     if not grant.field or _ROW.sub("__prefix__", field) != _ROW.sub("__prefix__", grant.field):
-        raise Refused("binding", f"grant for field {grant.field!r} posted as {field!r}")
+        raise Refused("field", f"grant for field {grant.field!r} posted as {field!r}")
     check_browser(grant.binding, request)
 
 

@@ -1,5 +1,5 @@
-"""The multipart API: the JSON endpoints a browser drives a large upload with (see README),
-for S3 and the dev storage alike; the backend does the storage's part of each step.
+"""The multipart API: the JSON endpoints a browser drives a large upload with, for S3 and the
+dev storage alike (see docs/multipart.md); the backend does the storage's part of each step.
 
 Every refusal is a 4xx with ``{"error": <sentence>, "code": <kind>}``; a storage failure a
 502. Only a valid, unexpired grant may create an upload, and only what the grant allows

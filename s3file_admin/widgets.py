@@ -22,6 +22,7 @@ def messages() -> dict[str, str]:
     """What the admin scripts show, translated here; ``{name}`` etc. are filled in the browser."""
     return {
         "uploading": gettext("Uploading {current} of {count}"),
+        "uploadingPercent": gettext("Uploading {current} of {count}, {percent} done"),
         "saving": gettext("Saving…"),
         "waiting": gettext("Waiting"),
         "retrying": gettext("Connection problem: trying again ({attempt})…"),

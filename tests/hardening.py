@@ -15,6 +15,8 @@ from typing import Any
 
 import requests
 from django import forms
+from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -85,7 +87,30 @@ def one_field(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"saved": form.cleaned_data["file"].name})
 
 
-urlpatterns = [path("h/", page), path("h/one/", one_field)]
+def raw(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: what a view without a form reads of ``request.FILES`` itself."""
+    if request.method != "POST":
+        template = engines["django"].from_string(PAGE)
+        return HttpResponse(template.render({"form": HardeningForm()}, request))
+    files = {name: len(file.read()) for name, file in request.FILES.items()}
+    return JsonResponse({"read": files})
+
+
+def log_in(request: HttpRequest) -> HttpResponse:
+    """Django's own login (which rotates the CSRF secret), without a template."""
+    form = AuthenticationForm(request, request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    login(request, form.get_user())
+    return JsonResponse({"user": request.user.get_username()})
+
+
+urlpatterns = [
+    path("h/", page),
+    path("h/one/", one_field),
+    path("h/raw/", raw),
+    path("h/login/", log_in),
+]
 
 
 class _Inputs(HTMLParser):

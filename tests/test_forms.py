@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.widgets import ClearableFileInput
+from django.utils import translation
 
 from s3file.backends import LocalBackend
 from s3file.forms import S3FileInput, S3FileInputMixin, install
@@ -179,6 +180,21 @@ def test_in_debug_the_response_and_a_message_say_the_script_did_not_run(client, 
     assert shown[0].startswith("“report.pdf” was sent through Django, not uploaded straight")
     assert "Add {{ form.media }} to the template." in shown[0]
     assert shown[1].startswith("“a.txt” was sent through Django")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dev_storage")
+def test_the_debug_message_is_translated(client, settings):
+    settings.DEBUG = True
+    data = {"title": "t", "file": SimpleUploadedFile("bericht.pdf", b"%PDF-1.7 data")}
+    with translation.override("de"):
+        response = client.post("/upload/", data)
+    [shown] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == (
+        "„bericht.pdf“ wurde über Django gesendet, nicht direkt in den Speicher hochgeladen: "
+        "Das Upload-Skript lief auf dieser Seite nicht. Fügen Sie {{ form.media }} in die "
+        "Vorlage ein."
+    )
 
 
 @pytest.mark.django_db

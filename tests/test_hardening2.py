@@ -33,6 +33,12 @@ class Site:
             assert response.status_code == 201
         return key
 
+    def delete(self, key: str) -> None:
+        if self.kind == "s3":
+            self.bucket.client.delete_object(Bucket=self.bucket.name, Key=key)
+        else:
+            (self.root / key).unlink()
+
     def keys(self, prefix: str) -> list[str]:
         if self.kind == "s3":
             return self.bucket.keys(prefix)
@@ -139,3 +145,85 @@ def test_5_csrf_in_sessions_before_the_session_middleware_is_a_4xx_with_advice(
     assert response.json()["code"] == "misconfigured"
     assert "after SessionMiddleware" in response.json()["error"]
     assert any("s3file.E003" in message for message in warned(caplog))
+
+
+# 7. After a login, the user is told their session changed ----------------------------------
+
+
+def test_7_an_upload_made_before_logging_in_says_the_session_changed(
+    client, site, debug, admin_user, caplog
+):
+    attrs = render(client)["doc"]
+    key = site.upload(client, attrs, "a.txt", b"before login")
+    # A real login: django.contrib.auth.login() rotates the CSRF secret.
+    response = client.post("/h/login/", {"username": "admin", "password": "password"})
+    assert response.status_code == 200
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], title="kept")
+    assert response.status_code == 400
+    (message,) = [e["message"] for e in response.json()["errors"]["doc"]]
+    assert "Your session changed since “a.txt” was uploaded" in message
+    assert "choose the file again" in message
+    assert "another field" not in message
+    assert response.json()["kept"]["title"] == ["kept"]
+    assert site.keys("saved/") == []
+
+
+def test_7_a_key_posted_as_another_field_still_says_another_field(client, site, debug):
+    attrs = render(client)["doc"]
+    key = site.upload(client, attrs, "a.txt", b"x")
+    response = submit(client, "other", [key], [attrs["data-s3f-signature"]])
+    assert response.status_code == 400
+    (message,) = [e["message"] for e in response.json()["errors"]["other"]]
+    assert "uploaded for another field" in message
+
+
+# 11. A missing object is a field error in a form, a 400 elsewhere ---------------------------
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_11_a_missing_object_read_outside_a_form_is_a_400_with_a_warning(
+    client, site, debug, caplog, how
+):
+    attrs = render(client, "/h/raw/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"gone soon")
+    if how == "deleted":
+        site.delete(key)
+    else:  # a name changed inside the validly signed folder
+        key = key.rsplit("/", 1)[0] + "/other.txt"
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/raw/")
+    assert response.status_code == 400
+    assert "is no longer in storage" in response.content.decode()
+    assert any("Answered 400" in m and "no longer in storage" in m for m in warned(caplog))
+
+
+def test_11_a_present_object_read_outside_a_form_still_works(client, site, debug):
+    attrs = render(client, "/h/raw/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"present")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/raw/")
+    assert response.json() == {"read": {"doc": 7}}
+
+
+def test_11_a_missing_object_in_a_form_is_a_field_error(client, site, debug):
+    attrs = render(client)["doc"]
+    key = site.upload(client, attrs, "a.txt", b"gone soon")
+    site.delete(key)
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], title="kept")
+    assert response.status_code == 200
+    (message,) = [e["message"] for e in response.json()["errors"]["doc"]]
+    assert "“a.txt” is no longer in storage" in message
+    assert response.json()["kept"]["title"] == ["kept"]
+
+
+@pytest.mark.s3
+def test_11_a_form_submitted_twice_saves_once_and_says_so_the_second_time(client, s3, settings):
+    """With the copy storage, which moves the upload on the first save."""
+    settings.ROOT_URLCONF = "tests.hardening"
+    attrs = render(client)["doc"]
+    status, key = s3_post(attrs, "a.txt", b"once", "text/plain")
+    assert status == 201
+    token = attrs["data-s3f-signature"]
+    assert submit(client, "doc", [key], [token]).json() == {"saved": {"doc": "saved/doc/a.txt"}}
+    response = submit(client, "doc", [key], [token])
+    (message,) = [e["message"] for e in response.json()["errors"]["doc"]]
+    assert "this form was submitted already" in message
+    assert s3.keys("saved/") == ["saved/doc/a.txt"]

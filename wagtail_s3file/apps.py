@@ -19,13 +19,15 @@ class WagtailS3FileConfig(AppConfig):
         from . import checks, compat, metadata  # noqa: F401  (importing checks registers them)
 
         # Every Wagtail name below comes through compat: one that moved leaves its part to
-        # Wagtail, and the check wagtail_s3file.W010 says so, instead of start-up failing.
+        # Wagtail instead of start-up failing.
         metadata.install()
         # File and image fields of Wagtail's admin forms (snippets, pages, model viewsets,
         # settings) upload directly, as the images and documents do, even where
         # S3FILE_REPLACE_WIDGETS leaves the project's other forms alone: the admin always runs
         # the script. A project's own override for these fields, registered later, wins.
-        register_form_field_override = compat.FORM_FIELD_OVERRIDE.resolve()
+        register_form_field_override = compat.find(
+            "wagtail.admin.forms.models", "register_form_field_override"
+        )
         if register_form_field_override is not None:
             register_form_field_override(models.FileField, override={"widget": S3FileInput})
         compat.set_default_form_bases()

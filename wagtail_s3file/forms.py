@@ -20,8 +20,8 @@ from .widgets import DirectFileInput
 
 
 def browser_messages(field: forms.Field) -> dict[str, str]:
-    """Wagtail's own error texts for what the browser refuses before uploading (those of
-    ``compat.FIELD_PARTS``; one a Wagtail release dropped leaves s3file's own text)."""
+    """Wagtail's own error texts for what the browser refuses before uploading; one a Wagtail
+    release dropped leaves s3file's own text."""
     texts = field.error_messages
     messages = {}
     if (

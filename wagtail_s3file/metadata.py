@@ -5,7 +5,7 @@ and ``file_hash``. For a direct upload that would download the object into the w
 process, whole: Willow's ``get_size()`` decodes every pixel (for the pixel limit and for the
 dimensions, which Django asks for again right after saving the file), and the hash streams
 the object (twice for the multiple document upload). ``install()`` wraps four of Wagtail's
-methods (listed, with why, in ``compat``) so that, for a direct upload (``S3UploadedFile``)
+methods (``WRAPPERS``) so that, for a direct upload (``S3UploadedFile``)
 only:
 
 - the pixel limit (``check_image_pixel_size``) and the dimensions
@@ -121,17 +121,17 @@ def file_hash(original: Callable[..., Any], instance: AbstractImage | AbstractDo
         instance.file_hash = upload.sha1
 
 
-#: Wagtail's methods (``compat`` says why each) and what wraps them.
-WRAPPERS: list[tuple[compat.Name, Callable[..., Any]]] = [
-    (compat.PIXEL_CHECK, pixel_check),
-    (compat.IMAGE_DIMENSIONS, image_dimensions),
-    (compat.IMAGE_HASH, file_hash),
-    (compat.DOCUMENT_HASH, file_hash),
+#: Wagtail's methods (module, class and method) and what wraps them.
+WRAPPERS: list[tuple[str, str, Callable[..., Any]]] = [
+    ("wagtail.images.fields", "WagtailImageField.check_image_pixel_size", pixel_check),
+    ("wagtail.images.models", "WagtailImageFieldFile.get_image_dimensions", image_dimensions),
+    ("wagtail.images.models", "AbstractImage._set_file_hash", file_hash),
+    ("wagtail.documents.models", "AbstractDocument._set_file_hash", file_hash),
 ]
 
 
 def install() -> None:
     """Wrap Wagtail's methods (see the module's docstring); a second call does nothing, and a
-    method this Wagtail lacks is left out (the check ``wagtail_s3file.W010`` names it)."""
-    for name, wrapper in WRAPPERS:
-        compat.wrap(name, wrapper)
+    method this Wagtail lacks is left to Wagtail."""
+    for module, attribute, wrapper in WRAPPERS:
+        compat.wrap(module, attribute, wrapper)

@@ -6,8 +6,25 @@ import json
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from s3file.forms import S3FileInputMixin
+
+
+def announcements() -> dict[str, str]:
+    """What the Wagtail scripts show and say of an upload (``data-s3f-wagtail``), translated
+    here; ``{name}`` and ``{percent}`` are filled in the browser."""
+    return {
+        "uploading": gettext("Uploading “{name}”"),
+        "progress": gettext("“{name}”: {percent} uploaded"),
+        "done": gettext("“{name}” uploaded"),
+        "failed": gettext("“{name}” could not be uploaded"),
+        "cancelled": gettext(
+            "Upload cancelled. The file is still chosen: submit again to upload it."
+        ),
+        "cancel": gettext("Cancel upload"),
+        "bar": gettext("Upload progress"),
+    }
 
 
 class DirectFileInput(S3FileInputMixin, forms.FileInput):
@@ -40,6 +57,7 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
 
     def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
         data = super().upload_attrs(attrs, name)
+        data["data-s3f-wagtail"] = json.dumps(announcements())
         if self.messages:
             texts = json.loads(data["data-s3f-messages"])
             data["data-s3f-messages"] = json.dumps({**texts, **self.messages})

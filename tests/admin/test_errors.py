@@ -31,7 +31,8 @@ def files(tmp_path):
 
 def field_errors(page, field: str):
     """The error list the admin shows for a field of the main form."""
-    return page.locator(f".form-row.field-{field}.errors ul.errorlist[role=alert]")
+    errors = f".form-row.field-{field}.errors .s3file-errors[role=alert] > ul.errorlist"
+    return page.locator(errors)
 
 
 def open_add_form(page, title: str = "Kept") -> None:
@@ -134,15 +135,15 @@ def test_s3_down_shows_the_error_by_its_field_keeps_the_form_and_retry_works(
     stoppable_s3.server.stop()
 
     page.click("input[name=_continue]")
-    errors = page.locator("ul.errorlist.s3file-errors[role=alert]")
+    errors = page.locator(".s3file-errors[role=alert] > ul.errorlist")
     page.wait_for_function(
-        "document.querySelectorAll('ul.errorlist.s3file-errors[role=alert]').length === 2"
+        "document.querySelectorAll('.s3file-errors[role=alert] > ul.errorlist').length === 2"
     )
     # Each field that failed shows its own error, by the field.
     assert {e["target"] for e in events(page, "error")} == {"document", "attachments-0-file"}
     assert {(e["code"], e["status"]) for e in events(page, "error")} == {("network", 0)}
     for row in (".form-row.field-document", "td.field-file"):
-        assert page.locator(row).locator("ul.s3file-errors").count() == 1
+        assert page.locator(row).locator(".s3file-errors ul.errorlist").count() == 1
     assert all("could not be uploaded" in text for text in errors.all_text_contents())
     status = page.locator(".s3file-status [role=status]")
     assert status.text_content() == "Upload failed. See the error next to the field."
@@ -181,5 +182,5 @@ def test_an_expired_form_offers_a_reload(admin_page, s3, settings, files):
     assert "This form has expired. Reload the page" in errors.text_content()
     with page.expect_navigation():
         errors.locator("button", has_text="Reload the page").click()
-    assert page.locator("ul.s3file-errors").count() == 0
+    assert page.locator(".s3file-errors").count() == 0
     assert s3.keys() == []

@@ -24,7 +24,9 @@ def fill(page, live_server, small, title="T"):
 
 
 def error_text(page, name: str) -> str:
-    return page.locator(f"input[name={name}] + ul.errorlist[role=alert]").text_content()
+    return page.locator(
+        f"input[name={name}] + .s3file-errors[role=alert] > ul.errorlist"
+    ).text_content()
 
 
 def test_formaction_and_the_clicked_button_are_kept(page, live_server, s3, small):

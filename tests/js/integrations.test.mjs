@@ -28,11 +28,14 @@ describe("admin errors", () => {
     const { input, row } = adminInput();
     choose(input, [new File(["too long"], "big.png")]);
     input.dispatchEvent(new Event("change", { bubbles: true }));
-    const list = row.querySelector("ul.errorlist");
+    // Announced by a wrapper, so the list stays a list (no role of its own).
+    const alert = row.querySelector(".s3file-errors[role=alert]");
+    const list = alert.querySelector("ul.errorlist");
+    assert.equal(list.hasAttribute("role"), false);
     assert.equal(list.textContent, "“big.png” is too large.");
-    assert.equal(list.nextElementSibling, input.closest(".flex-container"));
+    assert.equal(alert.nextElementSibling, input.closest(".flex-container"));
     assert.ok(row.classList.contains("errors"));
-    assert.equal(input.getAttribute("aria-describedby"), list.id);
+    assert.equal(input.getAttribute("aria-describedby"), alert.id);
     assert.equal(input.getAttribute("aria-invalid"), "true");
   });
 
@@ -111,5 +114,42 @@ describe("Wagtail forms", () => {
     const bar = input.nextElementSibling;
     assert.equal(bar.getAttribute("aria-valuenow"), "100");
     assert.equal(bar.firstElementChild.style.width, "100%");
+  });
+
+  test("start and cancel are said once each; Cancel hands the focus back to the input", async () => {
+    const { input } = wagtailField();
+    input.dataset.s3fWagtail = JSON.stringify({
+      uploading: "Uploading “{name}”", progress: "“{name}”: {percent} uploaded",
+      cancelled: "Upload cancelled.", cancel: "Cancel upload",
+    });
+    const file = new File(["x".repeat(10)], "a.pdf");
+    choose(input, [file]);
+    input.dispatchEvent(new Event("change", { bubbles: true })); // the region is made here
+    const region = input.form.querySelector("[data-s3f-status][role=status]");
+    assert.equal(region.textContent, "");
+    const spoken = [];
+    new MutationObserver(() => spoken.push(region.textContent)).observe(region, {
+      childList: true, characterData: true, subtree: true,
+    });
+    input.dispatchEvent(new CustomEvent("s3file:file-start", { bubbles: true, detail: { file } }));
+    await tick(); // each change of the region's words is seen by the observer
+    assert.equal(region.textContent, "Uploading “a.pdf”");
+    const cancel = input.form.querySelector("[data-s3f-cancel]");
+    assert.equal(cancel.textContent, "Cancel upload");
+    // Progress right after the start is not said: a full interval has not passed.
+    const detail = { file, fileLoaded: 5, fileTotal: 10, loaded: 5, total: 10, fraction: 0.5 };
+    input.dispatchEvent(new CustomEvent("s3file:progress", { bubbles: true, detail }));
+    await tick();
+    assert.equal(region.textContent, "Uploading “a.pdf”");
+
+    cancel.focus();
+    input.form.dispatchEvent(new CustomEvent("s3file:cancelled", { bubbles: true, detail: {} }));
+    assert.equal(cancel.isConnected, false);
+    assert.equal(document.activeElement, input);
+    assert.equal(region.textContent, "Upload cancelled.");
+    await tick();
+    input.form.dispatchEvent(new CustomEvent("s3file:cancelled", { bubbles: true, detail: {} }));
+    await tick();
+    assert.deepEqual(spoken, ["Uploading “a.pdf”", "Upload cancelled."]);
   });
 });

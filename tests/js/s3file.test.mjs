@@ -116,7 +116,7 @@ describe("submitting", () => {
     const errors = seen.filter((s) => s.type === "error");
     assert.equal(errors.length, 1);
     assert.deepEqual(pick(errors[0].event, "code", "status"), { code: "network", status: 0 });
-    assert.equal(input.form.querySelector("ul.errorlist[role=alert]").textContent,
+    assert.equal(input.form.querySelector("[role=alert] > ul.errorlist").textContent,
       "“a.txt” could not be uploaded.");
   });
 });

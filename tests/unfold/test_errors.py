@@ -74,8 +74,10 @@ def test_too_large_and_wrong_type_are_refused_by_their_field_in_unfolds_error_st
     page.fill("#id_enclosures-0-note", "a note")
     page.screenshot(path=artifacts / f"unfold-errors-{scheme}.png", full_page=True)
 
-    photo = page.locator(".field-photo .s3file-widget + ul.errorlist.s3file-errors[role=alert]")
-    enclosure = page.locator("td.field-file .s3file-widget + ul.s3file-errors[role=alert]")
+    photo = page.locator(".field-photo .s3file-widget + .s3file-errors[role=alert] > ul.errorlist")
+    enclosure = page.locator(
+        "td.field-file .s3file-widget + .s3file-errors[role=alert] > ul.errorlist"
+    )
     assert photo.text_content() == "“notes.txt” is not a file type this field accepts."
     assert enclosure.text_content() == "“big.bin” is too large: files may be at most 97.7\xa0KB."
     assert page.get_attribute("#id_photo", "aria-invalid") == "true"
@@ -118,10 +120,10 @@ def test_s3_down_shows_the_error_by_its_field_and_retry_saves(admin_page, stoppa
 
     page.click("button[name=_continue]")
     page.wait_for_function(
-        "document.querySelectorAll('ul.s3file-errors[role=alert]').length === 2"
+        "document.querySelectorAll('.s3file-errors[role=alert] > ul.errorlist').length === 2"
     )
     assert {e["target"] for e in events(page, "error")} == {"document", "enclosures-0-file"}
-    errors = page.locator(".s3file-widget + ul.s3file-errors")
+    errors = page.locator(".s3file-widget + .s3file-errors > ul.errorlist")
     assert all("could not be uploaded" in text for text in errors.all_text_contents())
     status = page.locator("form .s3file-status [role=status]")
     assert status.text_content() == "Upload failed. See the error next to the field."

@@ -186,3 +186,14 @@ def test_installing_the_metadata_wrappers_again_changes_nothing():
 
     assert Field.check_image_pixel_size is wrapped
     assert not getattr(wrapped.__wrapped__, "wagtail_s3file", False)  # Wagtail's own below
+
+
+def test_the_upload_announcements_are_translated_on_the_server():
+    from django.utils import translation
+
+    with translation.override("de"):
+        attrs = DirectFileInput().upload_attrs({}, "file")
+    texts = json.loads(attrs["data-s3f-wagtail"])
+    assert texts["uploading"] == "„{name}“ wird hochgeladen"
+    assert texts["cancel"] == "Upload abbrechen"
+    assert set(texts) == {"uploading", "progress", "done", "failed", "cancelled", "cancel", "bar"}

@@ -8,11 +8,10 @@ from mypy_boto3_s3.service_resource import Bucket, Object, S3ServiceResource
 
 class S3File(File[bytes]):
     _storage: S3Storage
+    obj: Object
     def __init__(
         self, name: str, mode: str, storage: S3Storage, buffer_size: int | None = None
     ) -> None: ...
-    @property
-    def obj(self) -> Object: ...
 
 class S3Storage(Storage):
     # The options of ``get_default_settings()``, set on the instance.

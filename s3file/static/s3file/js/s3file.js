@@ -6,7 +6,7 @@
  * This is the only module with side effects; Django loads it under its one static URL (the
  * inputs' media and the Wagtail hook ask for the same), and nothing imports it.
  *
- * Events (CustomEvent, bubbling; see the README for every `detail`):
+ * Events (CustomEvent, bubbling; see docs/events.md for every `detail`):
  *   s3file:select     on the input  files were chosen and checked (before their s3file:error)
  *   s3file:start      on the form   uploads begin
  *   s3file:file-start on the input  one file's upload begins
@@ -41,12 +41,14 @@ function refusals(jobs) {
 function showError(input, error) {
   const { file, code, message: reason, status } = error;
   if (!emit(input, "error", { file, code, reason, status }, true)) return; // shown its own way
-  const list = document.createElement("ul");
-  list.className = "errorlist s3file-errors";
-  list.setAttribute("role", "alert");
-  list.dataset.s3fErrors = "";
+  // The alert is a wrapper: on the list itself, role="alert" would hide that it is a list.
+  const box = Object.assign(document.createElement("div"), { className: "s3file-errors" });
+  box.setAttribute("role", "alert");
+  box.dataset.s3fErrors = "";
+  const list = Object.assign(document.createElement("ul"), { className: "errorlist" });
   list.append(Object.assign(document.createElement("li"), { textContent: error.message }));
-  input.after(list);
+  box.append(list);
+  input.after(box);
 }
 
 function clearErrors(input) {

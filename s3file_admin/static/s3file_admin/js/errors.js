@@ -4,7 +4,7 @@
  * a network or server failure, "Reload the page" once the form's upload policy expired.
  */
 import { describe } from "../../s3file/js/events.js";
-import { ADMIN_INPUT, place, texts } from "./shared.js";
+import { ADMIN_INPUT, lost, place, texts } from "./shared.js";
 
 const lists = new WeakMap(); // input -> its error list
 const submitters = new WeakMap(); // form -> the button that submitted its last upload
@@ -46,6 +46,7 @@ function remedy(input, { code, status }, strings) {
     return button(strings.retry || "Retry", () => {
       const form = input.form;
       const last = submitters.get(form);
+      input.focus(); // the button goes with its error; the upload starts from the field
       clear(input);
       // The core sends only the files not yet in S3, then submits as `last` would have.
       form.requestSubmit(last?.isConnected && last.form === form ? last : null);
@@ -59,15 +60,20 @@ function onError(event) {
   if (!input.matches?.(ADMIN_INPUT)) return;
   event.preventDefault(); // the core's own list would sit right after the input
   clear(input);
-  const list = document.createElement("ul");
-  list.className = "errorlist s3file-errors";
-  list.id = `${input.id || input.name}_s3file_error`;
+  // The alert is a wrapper: on the list itself, role="alert" would hide that it is a list.
+  const list = Object.assign(document.createElement("div"), {
+    className: "s3file-errors", id: `${input.id || input.name}_s3file_error`, tabIndex: -1,
+  });
   list.setAttribute("role", "alert");
+  const items = Object.assign(document.createElement("ul"), { className: "errorlist" });
   const item = document.createElement("li");
   item.append(event.detail.reason);
   const action = remedy(input, event.detail, texts(input));
   if (action) item.append(" ", action);
-  list.append(item);
+  items.append(item);
+  list.append(items);
+  // A keyboard user on "Cancel upload", now hidden, goes to what went wrong.
+  const focus = lost(input.form);
   place(input, list, true);
   const holder = errorsHolder(input);
   if (holder && !holder.classList.contains("errors")) {
@@ -77,6 +83,7 @@ function onError(event) {
   input.setAttribute("aria-invalid", "true");
   describe(input, list.id);
   lists.set(input, list);
+  if (focus) list.focus();
 }
 
 function onSelect(event) {

@@ -4,24 +4,30 @@
  * files upload, a note on a file whose part is being sent again, and a button to cancel.
  * Built from the core's s3file:* events.
  */
+import { Announcer } from "../../s3file/js/announce.js";
 import { fraction } from "../../s3file/js/events.js";
-import { ADMIN_INPUT, fill, panel, percent, size, texts } from "./shared.js";
+import { ADMIN_INPUT, fill, lost, panel, percent, size, texts } from "./shared.js";
 
 const statuses = new WeakMap(); // form -> its status element
+const announcers = new WeakMap(); // status element -> its Announcer
 const uploads = new WeakMap(); // form -> {count, finished, rows: Map(File -> row)}
 
 function element(tag, className, properties = {}) {
   return Object.assign(document.createElement(tag), { className }, properties);
 }
 
-/** The form's status above its (last) submit row, created hidden before it is needed:
- * a live region already in the page is announced more reliably than a new one. */
+/**
+ * The form's status above its (last) submit row, in the page from the start, empty and
+ * taking no room until an upload gives it a state: a live region already in the page is
+ * announced more reliably than a new one.
+ */
 function status(form) {
   let box = statuses.get(form);
   if (box?.isConnected) return box;
   const strings = texts(form);
-  box = element("div", "s3file-status", { hidden: true });
-  const live = element("p", "s3file-status-text");
+  box = element("div", "s3file-status");
+  // Focusable by script only: where the focus goes when the control it was on disappears.
+  const live = element("p", "s3file-status-text", { tabIndex: -1 });
   live.setAttribute("role", "status");
   const bar = element("progress", "s3file-overall", { max: 1, value: 0 });
   bar.setAttribute("aria-label", strings.progress || "");
@@ -37,19 +43,24 @@ function status(form) {
   if (rows.length) rows[rows.length - 1].before(box);
   else form.append(box);
   statuses.set(form, box);
+  announcers.set(box, new Announcer(live));
   return box;
 }
 
-function announce(form, text) {
-  const live = status(form).querySelector(".s3file-status-text");
-  // A frame later, so that a region just shown is in the accessibility tree first.
-  requestAnimationFrame(() => { live.textContent = text; });
+/** Say `text` in the form's status now (a start, an end), or as progress (throttled). */
+function announce(form, text, asProgress = false) {
+  const announcer = announcers.get(status(form));
+  if (asProgress) announcer.progress(text);
+  else announcer.say(text);
 }
 
 function show(form, state) {
-  const box = status(form);
-  box.hidden = false;
-  box.dataset.state = state;
+  status(form).dataset.state = state;
+}
+
+/** Move the focus to `target` if it is gone, or about to go with the status box's buttons. */
+function refocus(form, target) {
+  if (target && lost(form)) target.focus();
 }
 
 function figures(strings, loaded, total) {
@@ -123,9 +134,12 @@ function onStart(event) {
   if (files.length) {
     show(form, "uploading");
     announce(form, fill(strings.uploading, { current: 1, count: files.length }));
+    // The button pressed is disabled now: a keyboard user goes on from "Cancel upload".
+    refocus(form, box.querySelector(".s3file-cancel"));
   } else { // every file is in S3 from an earlier attempt: the form is submitted at once
     show(form, "saving");
     announce(form, strings.saving);
+    refocus(form, box.querySelector(".s3file-status-text"));
   }
 }
 
@@ -154,6 +168,11 @@ function onProgress(event) {
   const box = status(form);
   box.querySelector("progress").value = loaded;
   box.querySelector(".s3file-figures").textContent = figures(strings, loaded, total);
+  const number = Math.min(current.finished + 1, current.count);
+  const words = fill(strings.uploadingPercent, {
+    current: number, count: current.count, percent: percent(fraction(loaded, total)),
+  });
+  announce(form, words, true);
 }
 
 /** A part of a large file failed and is sent again after a pause: say so on its row. */
@@ -184,6 +203,8 @@ function stop(form, text) {
   unlock(form);
   show(form, "stopped");
   announce(form, text);
+  // After the errors' own listeners, which take the focus to the first error.
+  queueMicrotask(() => refocus(form, status(form).querySelector(".s3file-status-text")));
 }
 
 function onError(event) {
@@ -198,6 +219,9 @@ function onCancelled(event) {
   const form = event.target;
   if (!uploads.get(form)) return;
   for (const list of form.querySelectorAll(".s3file-admin .s3file-files")) list.remove();
+  // From "Cancel upload", which hides, to the first field whose files are still chosen.
+  const chosen = [...form.querySelectorAll(ADMIN_INPUT)].find((input) => input.files.length);
+  refocus(form, chosen ?? status(form).querySelector(".s3file-status-text"));
   stop(form, texts(form).cancelled);
 }
 
@@ -205,13 +229,14 @@ function onDone(event) {
   const form = event.target;
   if (!uploads.get(form)) return;
   uploads.delete(form);
+  refocus(form, status(form).querySelector(".s3file-status-text"));
   show(form, "saving");
   announce(form, texts(form).saving);
   // The buttons stay disabled: the core enables the one that submitted for its submit.
 }
 
 function onSelect(event) {
-  // Prepare the live region as soon as a file is chosen; see status().
+  // Inputs added after the page loaded (an inline's "Add another"); see status().
   if (event.target.matches?.(ADMIN_INPUT) && event.target.form) status(event.target.form);
 }
 
@@ -228,5 +253,13 @@ document.addEventListener("s3file:select", onSelect);
 window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   release(document.querySelectorAll("[data-s3f-locked]"), document.querySelectorAll(".submit-row"));
-  for (const box of document.querySelectorAll(".s3file-status")) box.hidden = true;
+  for (const box of document.querySelectorAll(".s3file-status")) {
+    delete box.dataset.state;
+    announcers.get(box)?.clear();
+  }
 });
+// The live regions are in the page before anything is chosen (module scripts run once the
+// document is parsed).
+for (const input of document.querySelectorAll(ADMIN_INPUT)) {
+  if (input.form) status(input.form);
+}

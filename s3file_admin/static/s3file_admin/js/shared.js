@@ -77,3 +77,14 @@ export function panel(input) {
   panels.set(input, element);
   return element;
 }
+
+/**
+ * Whether the page's focus is gone, or about to go with `form`'s upload status: on nothing,
+ * on a disabled control, or in the status box, whose buttons hide as its state changes.
+ */
+export function lost(form) {
+  const active = document.activeElement;
+  if (!active || active === document.body || active.disabled) return true;
+  const box = active.closest(".s3file-status");
+  return Boolean(box && form?.contains(box));
+}

@@ -3,12 +3,74 @@
  * upload tabs), shown the Wagtail way: s3file.js uploads on submit; this module follows its
  * events with Wagtail's progress bar under the input, shows a refused file as Wagtail shows a
  * field's error, and gives the form's "Uploading…" button back when the upload stops.
+ * A "Cancel upload" button sits under the bar; a visually hidden live region of the form
+ * says when the upload starts, how far it is (every few seconds), and how it ends; the focus
+ * moves on when the control it was on goes (docs/accessibility.md).
  * Listeners sit on the window, so forms loaded later (chooser modals) work too.
  */
-import { describe, fraction } from "../../s3file/js/events.js";
+import { Announcer } from "../../s3file/js/announce.js";
+import { describe, fill, fraction } from "../../s3file/js/events.js";
 
 const INPUT = "input[type=file][data-s3f-url]";
 const bars = new WeakMap(); // input -> its progress bar
+const announcers = new WeakMap(); // form -> its Announcer
+
+/** The translated strings (wagtail_s3file.widgets.announcements()). */
+function texts(input) {
+  return JSON.parse(input.dataset.s3fWagtail || "{}");
+}
+
+/** The form's live region, in the page before any upload: a new region's first words are
+ * often not read. */
+function announcer(form) {
+  let found = announcers.get(form);
+  if (found?.region.isConnected) return found;
+  const region = Object.assign(document.createElement("p"), { className: "w-sr-only" });
+  region.setAttribute("role", "status");
+  region.dataset.s3fStatus = "";
+  form.append(region);
+  found = new Announcer(region);
+  announcers.set(form, found);
+  return found;
+}
+
+function say(input, key, values = {}, asProgress = false) {
+  if (!input.form) return;
+  const text = fill(texts(input)[key], { name: input.files[0]?.name ?? "", ...values });
+  const speaker = announcer(input.form);
+  if (asProgress) speaker.progress(text);
+  else speaker.say(text);
+}
+
+/** Whether the focus is gone, or on something disabled or about to go (the bar's button). */
+function lost() {
+  const active = document.activeElement;
+  return !active || active === document.body || active.disabled
+    || active.matches("[data-s3f-cancel]");
+}
+
+function cancelButton(input) {
+  const button = Object.assign(document.createElement("button"), {
+    type: "button", className: "button button-secondary button-small w-mt-2",
+    textContent: texts(input).cancel || "Cancel",
+  });
+  button.dataset.s3fCancel = "";
+  button.addEventListener("click", () => {
+    input.form?.dispatchEvent(new CustomEvent("s3file:cancel", { bubbles: true }));
+  });
+  return button;
+}
+
+/** Remove the input's bar and its "Cancel upload" button. */
+function removeBar(input) {
+  const element = bars.get(input);
+  if (!element) return;
+  if (element.nextElementSibling?.matches("[data-s3f-cancel]")) {
+    element.nextElementSibling.remove();
+  }
+  element.remove();
+  bars.delete(input);
+}
 
 function bar(input) {
   let element = bars.get(input);
@@ -19,8 +81,9 @@ function bar(input) {
     element.setAttribute("aria-valuemin", "0");
     element.setAttribute("aria-valuemax", "100");
     element.setAttribute("aria-label", input.labels?.[0]?.textContent.trim() || input.name);
+    element.dataset.s3fBar = "";
     element.append(Object.assign(document.createElement("div"), { className: "bar" }));
-    input.after(element);
+    input.after(element, cancelButton(input));
     bars.set(input, element);
   }
   return element;
@@ -58,9 +121,14 @@ function clearError(input) {
 function showError(event) {
   const input = event.target;
   const found = fieldErrors(input);
-  bars.get(input)?.remove();
+  const focus = lost();
+  if (bars.has(input)) say(input, "failed"); // an upload that ran, not a file refused when chosen
+  removeBar(input);
   stopProgressButtons(input.form);
-  if (!found) return; // not a Wagtail field: the core shows it after the input
+  if (!found) { // not a Wagtail field: the core shows it after the input
+    if (focus) input.focus();
+    return;
+  }
   event.preventDefault();
   clearError(input);
   found.field.classList.add("w-field--error");
@@ -69,11 +137,13 @@ function showError(event) {
     className: "error-message",
     textContent: event.detail.reason,
     id: `${input.id || input.name}-s3file-error`,
+    tabIndex: -1, // the focus comes here when the control it was on goes
   });
   message.dataset.s3fError = "";
   message.setAttribute("role", "alert");
   found.errors.append(message);
   describe(input, message.id);
+  if (focus) message.focus();
 }
 
 /**
@@ -98,16 +168,44 @@ function on(type, listener) {
 }
 
 on("s3file:file-start", (event) => {
-  clearError(event.target);
-  show(event.target, 0);
+  const input = event.target;
+  const focus = lost(); // on the submit button Wagtail disables while it waits
+  clearError(input);
+  show(input, 0);
+  say(input, "uploading", { name: event.detail.file.name });
+  if (focus) bars.get(input).nextElementSibling.focus();
 });
 on("s3file:progress", (event) => {
-  show(event.target, fraction(event.detail.fileLoaded, event.detail.fileTotal));
+  const { file, fileLoaded, fileTotal } = event.detail;
+  const value = fraction(fileLoaded, fileTotal);
+  show(event.target, value);
+  const percent = `${Math.floor(value * 100)}%`;
+  say(event.target, "progress", { name: file.name, percent }, true);
+});
+on("s3file:file-done", (event) => {
+  const input = event.target;
+  if (lost()) input.focus(); // "Cancel upload" is of no use now
+  say(input, "done", { name: event.detail.file.name });
 });
 on("s3file:error", showError);
-window.addEventListener("s3file:cancelled", (event) => stopProgressButtons(event.target));
+window.addEventListener("s3file:cancelled", (event) => {
+  const form = event.target;
+  stopProgressButtons(form);
+  const inputs = [...form.querySelectorAll(INPUT)].filter((input) => bars.has(input));
+  if (!inputs.length) return;
+  const focus = lost();
+  for (const input of inputs) removeBar(input);
+  say(inputs[0], "cancelled");
+  if (focus) inputs[0].focus();
+});
 // A new choice clears the last one's bar and error (before the core's error for it, if any).
 on("s3file:select", (event) => {
-  bars.get(event.target)?.remove();
+  removeBar(event.target);
   clearError(event.target);
+  if (event.target.form) announcer(event.target.form); // an input added later (a modal)
 });
+// The live regions are in the page before anything is chosen (module scripts run once the
+// document is parsed).
+for (const input of document.querySelectorAll(INPUT)) {
+  if (input.form && input.dataset.s3fWagtail) announcer(input.form);
+}

@@ -14,7 +14,14 @@
  * never through Django behind the user's back.
  * Events on #fileupload, as the core's: s3file:file-start, s3file:progress, s3file:file-done,
  * s3file:error.
+ *
+ * Accessibility: the bars this module drives (Wagtail's, which set `aria-valuenow` on a plain
+ * <div>) get role="progressbar" and a name (the file's, "Upload progress" for the overall
+ * one), and a visually hidden live region, in the page from the start, says when each file
+ * starts, how far it is (every few seconds) and how it ends. The rest of the rows (the edit
+ * forms, Wagtail's own messages) is Wagtail's.
  */
+import { Announcer } from "../../s3file/js/announce.js";
 import { Progress, emit, fill } from "../../s3file/js/events.js";
 import { send } from "../../s3file/js/request.js";
 import { uploadFile } from "../../s3file/js/upload.js";
@@ -23,6 +30,34 @@ const OPTION = "s3fileUpload"; // jQuery File Upload option marking its requests
 const template = document.getElementById("wagtail-s3file-upload");
 const policy = template?.content.querySelector("input");
 let uploads = 0; // a running number: the `index` of the file-start events
+const strings = JSON.parse(policy?.dataset.s3fWagtail || "{}");
+let announcer = null; // the page's live region, made when the uploader is hooked
+
+/** A bar Wagtail draws and this module fills, as a named progressbar (0 to 100). */
+function progressbar(element, name) {
+  if (!element) return;
+  element.setAttribute("role", "progressbar");
+  element.setAttribute("aria-valuemin", "0");
+  element.setAttribute("aria-valuemax", "100");
+  element.setAttribute("aria-valuenow", element.getAttribute("aria-valuenow") || "0");
+  element.setAttribute("aria-label", name);
+  element.dataset.s3fAria = ""; // the ARIA is ours, the rest Wagtail's
+}
+
+function liveRegion() {
+  const region = Object.assign(document.createElement("p"), {
+    className: "w-sr-only", id: "wagtail-s3file-status",
+  });
+  region.setAttribute("role", "status");
+  (document.querySelector("main") ?? document.body).append(region);
+  return new Announcer(region);
+}
+
+function say(key, values, asProgress = false) {
+  const text = fill(strings[key], values);
+  if (asProgress) announcer?.progress(text);
+  else announcer?.say(text);
+}
 
 function escapeHtml(text) {
   const element = document.createElement("span");
@@ -71,11 +106,15 @@ async function transfer(options, headers, signal) {
   // jQuery File Upload listens to this XHR's upload progress; it never sends anything.
   const xhrUpload = options.xhr().upload;
   const progress = new Progress(files);
+  // The row jQuery File Upload made for these files (its `context`), whose bar this fills.
+  const row = options.context?.[0];
   for (const item of files) {
     const { name, file } = item;
     const problem = extensionProblem(file);
     if (problem) return refusal(problem);
+    progressbar(row?.querySelector(".progress"), file.name);
     emit(target, "file-start", { file, index: uploads++ });
+    say("uploading", { name: file.name });
     // The file's bytes only, capped at its size: S3's POST body also holds the policy.
     const onProgress = (bytes) => {
       const detail = progress.update(item, bytes);
@@ -84,6 +123,8 @@ async function transfer(options, headers, signal) {
         new ProgressEvent("progress", { lengthComputable: true, loaded, total }),
       );
       emit(target, "progress", detail);
+      const percent = `${Math.floor(detail.fraction * 100)}%`;
+      say("progress", { name: file.name, percent }, true);
     };
     let key;
     let token; // the signed grant the key lies under (a resumed upload keeps its first page's)
@@ -93,10 +134,12 @@ async function transfer(options, headers, signal) {
       if (error.code === "aborted") return [0, "abort"];
       const { code, message: reason, status } = error;
       emit(target, "error", { file, code, reason, status });
+      say("failed", { name: file.name });
       return refusal(error.message);
     }
     progress.update(item, file.size);
     emit(target, "file-done", { file, key });
+    say("done", { name: file.name });
     if (!body.getAll("s3file").includes(name)) body.append("s3file", name);
     if (!body.getAll(`${name}-s3f-signature`).includes(token)) {
       body.append(`${name}-s3f-signature`, token);
@@ -136,6 +179,8 @@ function unavailable() {
 const $ = window.jQuery;
 if (policy && $?.fn?.fileupload) {
   $.ajaxTransport("+*", (options) => (options[OPTION] ? transport(options) : undefined));
+  announcer = liveRegion();
+  progressbar(document.getElementById("overall-progress"), strings.bar || "");
   // Ready handlers run in order: Wagtail's add-multiple.js has set the uploader up by now.
   $(() => $("#fileupload").fileupload("option", OPTION, true));
 } else if (policy) {
