@@ -96,7 +96,7 @@ def target(name: str) -> Target:
     enabled = conf.get("S3FILE_API_FIELDS")
     options = enabled if isinstance(enabled, dict) else dict.fromkeys(enabled, {})
     if not isinstance(name, str) or name not in options:
-        raise Refused("field", f"API field {name!r} is not enabled")
+        raise Refused("disabled", f"API field {name!r} is not enabled")
     found = dict(options[name] or {})
     accept = found.get("accept")
     if accept is None:
@@ -130,7 +130,7 @@ def allowed(found: Target, request: HttpRequest, user: Any) -> bool:
 
 def grant(request: HttpRequest, name: str, file: str, size: int, content_type: str) -> Any:
     """The upload policy (``forms.upload_policy``) for ``file`` in API field ``name``, for
-    the user of ``request``; ``Refused`` with code ``field``, ``forbidden``, ``too-large``
+    the user of ``request``; ``Refused`` with code ``disabled``, ``forbidden``, ``too-large``
     or ``type``."""
     found = target(name)
     user = request_user(request)
@@ -147,11 +147,14 @@ def grant(request: HttpRequest, name: str, file: str, size: int, content_type: s
 
 #: Why an upload's value is refused (``uploaded_file``), by the code of its ValidationError.
 REFUSED_VALUES = {
-    "field": _("This field takes no direct uploads."),
+    "disabled": _("This field takes no direct uploads."),
     "forged": _("This is not the value of a direct upload."),
     "expired": _("This upload has expired. Upload the file again."),
     "elsewhere": _("This upload was made for another field or another user."),
 }
+
+#: The ValidationError code of a value the rules refuse, by the rule's code (else ``forged``).
+VALUE_CODES = {"disabled": "disabled", "field": "elsewhere", "binding": "elsewhere"}
 
 
 def uploaded_file(
@@ -160,7 +163,7 @@ def uploaded_file(
     """The upload ``value`` (``<token>/<key>``) names, for API field ``name`` and ``user``,
     once its grant and the field's limits are met (one HEAD); closed once ``request`` is
     gone, as Django closes a request's files. Else ``ValidationError``, whose
-    code says why: ``field`` (not enabled), ``forged``, ``expired``, ``elsewhere`` (another
+    code says why: ``disabled`` (not enabled), ``forged``, ``expired``, ``elsewhere`` (another
     field or user), or the file's own (``too_large``, ``type``, ``missing``,
     ``unavailable``, as forms show them)."""
     try:
@@ -174,8 +177,7 @@ def uploaded_file(
         raise ValidationError(REFUSED_VALUES["expired"], code="expired") from e
     except SuspiciousOperation as e:
         logger.warning("Refused an upload value for %r: %s", name, e)
-        kind = e.code if isinstance(e, Refused) else ""
-        code = {"field": "field", "binding": "elsewhere"}.get(kind, "forged")
+        code = VALUE_CODES.get(e.code if isinstance(e, Refused) else "", "forged")
         raise ValidationError(REFUSED_VALUES[code], code=code) from e
     upload.add_limit(signed.max_size, signed.accept)
     upload.add_limit(found.max_size, found.accept)
@@ -197,7 +199,7 @@ def check_requester(bound: str, request: HttpRequest) -> None:
 
 #: What the grant endpoint answers to the rules' refusals: status, sentence, code.
 REFUSALS = {
-    "field": (403, "This field takes no direct uploads.", "field"),
+    "disabled": (403, "This field takes no direct uploads.", "disabled"),
     "forbidden": (403, "You may not upload files here.", "forbidden"),
     "too-large": (400, "The file is larger than this field allows.", "too-large"),
     "type": (403, "This field does not accept this type of file.", "type"),

@@ -257,10 +257,10 @@ def user_binding(user: Any) -> str:
 
 
 def check_user(grant: Grant, field: str, user: Any) -> None:
-    """Refuse (``Refused``, code ``binding``) a grant used for another API field than the
-    one it was given for, or by another user than the one it was given to."""
+    """Refuse (``Refused``) a grant used for another API field than the one it was given
+    for (code ``field``), or by another user than the one it was given to (``binding``)."""
     if not grant.field or grant.field != field:
-        raise Refused("binding", f"grant for field {grant.field!r} used for {field!r}")
+        raise Refused("field", f"grant for field {grant.field!r} used for {field!r}")
     bound = user_binding(user)
     if not bound or not constant_time_compare(grant.binding, bound):
         raise Refused("binding", "signed for another user")

@@ -88,7 +88,7 @@ def test_a_session_user_gets_a_grant_bound_to_the_user(api_user):
 def test_fields_the_project_did_not_enable_are_refused(api_user, field):
     response = ask(Client(), api_user.headers, field=field)
     assert response.status_code == 403
-    assert response.json()["code"] == "field"
+    assert response.json()["code"] == "disabled"
 
 
 def test_an_image_field_takes_images_only(api_user):
@@ -172,7 +172,7 @@ def test_the_value_comes_back_as_the_upload_for_its_user_and_field(api_user):
     [
         ("apiapp.Record.image", False, "elsewhere"),
         ("apiapp.Record.file", True, "elsewhere"),
-        ("apiapp.Record.title", False, "field"),
+        ("apiapp.Record.title", False, "disabled"),
     ],
 )
 def test_a_value_for_another_field_or_user_is_refused(api_user, field, other_user, code):
@@ -225,7 +225,7 @@ def test_a_field_disabled_since_the_grant_is_refused(api_user, settings):
     settings.S3FILE_API_FIELDS = {}
     with pytest.raises(ValidationError) as refused:
         uploaded_file(value, "apiapp.Record.file", api_user.user)
-    assert refused.value.code == "field"
+    assert refused.value.code == "disabled"
 
 
 def test_a_limit_lowered_since_the_grant_is_applied(api_user, settings):
