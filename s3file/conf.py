@@ -37,6 +37,14 @@ DEFAULTS: dict[str, Any] = {
     "S3FILE_CHECKSUM_MAX_SIZE": 256 * 1024**2,
     # Uploads the browser runs at once per form.
     "S3FILE_CONCURRENCY": 4,
+    # Upload straight into the folder a file is saved in, where the page knows it (a string
+    # upload_to; Wagtail's images, documents and media), and save it there without a copy.
+    # Turn on once `s3file_bucket --apply` wrote the rule that expires unclaimed uploads.
+    "S3FILE_CLAIM": False,
+    # Whether the S3 server takes a `tagging` field in POST policies (AWS does, SeaweedFS
+    # does not). False: inputs that upload into a final folder send every file of 2 bytes or
+    # more in parts, which carry the pending tag from CreateMultipartUpload.
+    "S3FILE_POST_TAGGING": True,
     # S3OptimizedUploadStorage deletes the temporary object after its server-side copy.
     "S3FILE_DELETE_TEMP_FILES": True,
     # Origins the bucket's CORS rule allows (s3file_bucket command); None: derived from
@@ -50,6 +58,14 @@ DEFAULTS: dict[str, Any] = {
     # The dev S3 endpoint (a FileSystemStorage as the default storage): None serves it while
     # DEBUG is true, True always, False never (inputs then upload through Django).
     "S3FILE_DEV_ENDPOINT": None,
+    # Largest file the dev endpoint stores (one POST; it takes no parts).
+    "S3FILE_DEV_MAX_SIZE": 256 * 1024**2,
+    # Most bytes the dev endpoint's pending uploads take in all; uploads older than
+    # S3FILE_EXPIRE_DAYS (as the lifecycle rule expires them in S3) are deleted to make room.
+    "S3FILE_DEV_MAX_TOTAL_SIZE": 1024**3,
+    # Folder the dev endpoint keeps uploads in until a form takes them; never under
+    # MEDIA_ROOT, as the site serves that. None: a folder of the system's temporary folder.
+    "S3FILE_DEV_PENDING_ROOT": None,
     # API fields (s3file.api) that API clients may ask upload grants for: "app_label.Model.field"
     # names of model file fields, or names of the project's own, each with its options
     # (max_size, accept, permission); a list of names takes the defaults. None are enabled.

@@ -191,6 +191,11 @@ class S3UploadedFile(BaseFile):
         pass  # UploadedFile.__init__ assigns None; the real size comes from storage
 
     @property
+    def stored_type(self) -> str | None:
+        """The Content-Type the object is stored with, as the browser sent it (the HEAD's)."""
+        return self._head.content_type
+
+    @property
     def content_type(self) -> str:
         return self._checked().content_type or "application/octet-stream"
 

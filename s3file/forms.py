@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import posixpath
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.forms.widgets import ClearableFileInput, Media, Script
 from django.middleware.csrf import get_token
@@ -16,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from . import conf
-from .backends import Backend, backend
+from .backends import Backend, MultipartBackend, backend
 from .compat import add_base
 from .files import S3UploadedFile
 from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
@@ -24,6 +27,9 @@ from .rules import Grant, binding, extension_types, new_grant, normal_accept, si
 
 #: The template of a kept upload's block, rendered after the widget's own markup.
 KEPT_TEMPLATE = "s3file/widgets/kept.html"
+
+#: Marks ``FileField.formfield`` once ``install()`` has wrapped it.
+INSTALLED = "s3file_installed"
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -42,6 +48,33 @@ def messages(max_size: int) -> dict[str, str]:
             "“{name}” was uploaded, but the server could not confirm it. Submit again."
         ),
     }
+
+
+def final_folder(field: models.FileField | None) -> str:
+    """The storage folder the model's file ``field`` saves into, when its ``upload_to`` is a
+    string (formatted with today's date, as Django formats it when saving); "" otherwise."""
+    if field is None or not isinstance(field.upload_to, str):
+        return ""
+    # A string upload_to never reads the instance.
+    return posixpath.dirname(str(field.generate_filename(None, "file")))  # type: ignore[arg-type]
+
+
+def claim_folder(store: Backend[Any], folder: str, storage: Any = None) -> str:
+    """``folder`` if this input's files may go straight into it (``S3FILE_CLAIM``), else "".
+
+    The files must be saved in the storage they are uploaded to (``storage``: the field's),
+    and be tagged on the way: in a POST policy, or else by going in parts."""
+    wanted = folder and conf.get("S3FILE_CLAIM") and store.claims
+    tagged = conf.get("S3FILE_POST_TAGGING") or conf.get("S3FILE_MULTIPART_THRESHOLD")
+    if not (wanted and tagged):
+        return ""
+    target = store if storage is None else backend(storage)
+    same = target is not None and (target.bucket, target.location, target.endpoint_url) == (
+        store.bucket,
+        store.location,
+        store.endpoint_url,
+    )
+    return folder if same else ""
 
 
 def module_scripts(*paths: str) -> Media:
@@ -78,6 +111,13 @@ class S3FileInputMixin(Widget):
     #: Refuse (as a form error) a file over ``max_size`` or of a type ``accept`` excludes;
     #: False for fields that check both themselves, with their own messages.
     check_limits: bool = True
+    #: The storage folder this input's files are saved in, when a form knows it and the
+    #: model's ``upload_to`` does not say it (Wagtail's images); with ``S3FILE_CLAIM`` the
+    #: browser uploads into it and saving copies nothing. "": ``model_field``'s.
+    upload_folder: str = ""
+    #: The model's file field this input is the form field's widget of (``install()`` sets
+    #: it on the fields of model forms): a string ``upload_to`` names the folder.
+    model_field: models.FileField | None = None
     #: The field name and the direct uploads ``value_from_datadict()`` last read.
     received: tuple[str, list[S3UploadedFile]] = ("", [])
 
@@ -111,7 +151,10 @@ class S3FileInputMixin(Widget):
         context = super().get_context(name, value, attrs)
         if self.uploads_directly:
             attrs = context["widget"]["attrs"]
-            attrs.update(self.upload_attrs(attrs, name))
+            field = self.model_field
+            folder = self.upload_folder or final_folder(field)
+            storage = None if field is None else field.storage
+            attrs.update(self.upload_attrs(attrs, name, folder, storage))
             kept = self.kept(name, attrs)
             context["widget"]["s3file_kept"] = kept
             if kept is not None and kept["files"]:
@@ -176,21 +219,25 @@ class S3FileInputMixin(Widget):
             "signatures": [sign_grant(grant._replace(folder=folder)) for folder in folders],
         }
 
-    def grant(self, store: Backend[Any], attrs: dict[str, Any], name: str) -> Grant:
-        """A fresh grant into ``store`` for field ``name`` of an input with these ``attrs``.
+    def grant(
+        self, store: Backend[Any], attrs: dict[str, Any], name: str, final: str = ""
+    ) -> Grant:
+        """A fresh grant into ``store`` for field ``name`` of an input with these ``attrs``:
+        into the upload folder, or a new subfolder of ``final``, a folder files are saved in
+        (``claim_folder()``).
 
         It is for field ``name`` only (the name the browser posts the keys under), and for
         the browser that asked for this page: bound to its CSRF secret, which ``get_token()``
         makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a request handled
         by ``S3FileMiddleware``, it is bound to no browser, and refused.
         """
-        max_size = self.max_size or conf.get("S3FILE_MAX_SIZE")
+        # No more than the storage takes: the dev storage's limit is far below S3's.
+        max_size = min(self.max_size or conf.get("S3FILE_MAX_SIZE"), store.max_size)
         request = REQUEST.get()
         if request is not None:
             get_token(request)
-        return new_grant(
-            store.upload_prefix(), max_size, attrs.get("accept", ""), name, binding(request)
-        )
+        prefix, accept = store.upload_prefix(final), attrs.get("accept", "")
+        return new_grant(prefix, max_size, accept, name, binding(request), bool(final))
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)
@@ -214,16 +261,24 @@ class S3FileInputMixin(Widget):
                 )
         return value
 
-    def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
-        """The data attributes the script reads: where to POST, what to sign and check, under
-        a fresh grant (``grant()``) for field ``name``."""
+    def upload_attrs(
+        self, attrs: dict[str, Any], name: str = "", folder: str = "", storage: Any = None
+    ) -> dict[str, Any]:
+        """The data attributes the script reads: where to POST, what to sign and check.
+
+        The grant is fresh (``grant()``) for field ``name``. ``folder``: the storage folder
+        the files are saved in (in ``storage``, the field's), if known; with ``S3FILE_CLAIM``
+        they are uploaded into a new subfolder of it and claimed there when saved
+        (``S3OptimizedUploadStorage``), else into the upload folder.
+        """
         store = backend()
         if store is None:
             raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
-        grant = self.grant(store, attrs, name)
+        final = claim_folder(store, folder, storage)
+        grant = self.grant(store, attrs, name, final)
         max_size = grant.max_size
         accept = attrs.get("accept", "")
-        policy = upload_policy(grant, max_size, accept, self.checksum)
+        policy = upload_policy(grant, max_size, accept, self.checksum, final)
         return {
             "data-s3f-url": policy["url"],
             "data-s3f-fields": json.dumps(policy["fields"]),
@@ -239,16 +294,24 @@ class S3FileInputMixin(Widget):
         }
 
 
-def upload_policy(grant: Grant, max_size: int, accept: str, checksum: bool) -> dict[str, Any]:
+def upload_policy(
+    grant: Grant, max_size: int, accept: str, checksum: bool, final: str = ""
+) -> dict[str, Any]:
     """What the script needs to upload under ``grant`` (a rendered input carries it in its
-    data attributes, the API hands it out as JSON): where to POST, what to sign and check."""
+    data attributes, the API hands it out as JSON): where to POST, what to sign and check.
+    ``final``: the folder the files are claimed in (``S3FILE_CLAIM``), if any."""
     store = backend()
     if store is None:
         raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
     url, fields = store.presign_post(grant)
+    threshold = conf.get("S3FILE_MULTIPART_THRESHOLD")
+    if final and not conf.get("S3FILE_POST_TAGGING"):
+        threshold = 1  # parts carry the pending tag, a POST could not (S3Backend)
+    if not isinstance(store, MultipartBackend):
+        threshold = 0  # the dev storage takes one POST of any size it allows, no parts
     multipart = {  # what the script needs to upload large files in parts (threshold 0: never)
         "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
-        "threshold": conf.get("S3FILE_MULTIPART_THRESHOLD"),
+        "threshold": threshold,
         "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
         "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
     }
@@ -276,5 +339,20 @@ class S3FileInput(ClearableFileInput):
 
 
 def install() -> None:
-    """Put ``S3FileInputMixin`` into ``ClearableFileInput``'s bases; a second call does nothing."""
+    """Put ``S3FileInputMixin`` into ``ClearableFileInput``'s bases, and have model file
+    fields tell their inputs about themselves (``model_field``); a second call does nothing."""
     add_base(ClearableFileInput, S3FileInputMixin)
+    formfield = models.FileField.formfield
+    if getattr(formfield, INSTALLED, False):
+        return
+
+    @functools.wraps(formfield)
+    def formfield_with_model_field(self: models.FileField, **kwargs: Any) -> Any:
+        field = formfield(self, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, S3FileInputMixin) and widget.model_field is None:
+            widget.model_field = self
+        return field
+
+    setattr(formfield_with_model_field, INSTALLED, True)
+    setattr(models.FileField, "formfield", formfield_with_model_field)  # noqa: B010

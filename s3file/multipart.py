@@ -75,10 +75,6 @@ def unsign_upload(value: str) -> Upload:
     return unsign_tuple(SALT, value, Upload, "multipart upload handle")
 
 
-def gone() -> MultipartError:
-    return MultipartError(404, "This upload no longer exists.", "missing")
-
-
 def check_complete(
     upload: Upload, parts: list[Part], abort: Callable[[Upload], None], md5: list[str] | None
 ) -> list[Part]:

@@ -14,6 +14,7 @@ import hashlib
 import mimetypes
 import posixpath
 import re
+import secrets
 import uuid
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
@@ -97,13 +98,20 @@ def posted_lifetime() -> int:
 
 
 def new_grant(
-    prefix: str, max_size: int, accept: str, field: str = "", binding: str = ""
+    prefix: str,
+    max_size: int,
+    accept: str,
+    field: str = "",
+    binding: str = "",
+    final: bool = False,
 ) -> Grant:
     """What a freshly rendered input with this ``accept`` and size limit may upload: a new
     folder under ``prefix`` (the backend's ``upload_prefix()``), posted back as ``field``
-    from the browser of ``binding``."""
+    from the browser of ``binding``. ``final``: a folder files are saved in, whose keys
+    become file names (a ``FileField`` holds 100 characters by default), so its random part
+    is 64 bits, not 128; the script adds 64 more for each file."""
     condition = content_type_condition(accept)
-    folder = prefix + uuid.uuid4().hex
+    folder = prefix + (secrets.token_hex(8) if final else uuid.uuid4().hex)
     return Grant(folder, max_size, condition, normal_accept(accept), field, binding)
 
 

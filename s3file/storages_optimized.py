@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 from typing import Any, NamedTuple
 
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.utils import validate_file_name
 from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
 
 from . import conf
 from .after_response import after_response
+from .backends import backend
 from .backends.s3 import S3Backend
 from .files import S3UploadedFile
 
@@ -57,6 +61,14 @@ class S3OptimizedUploadStorage(S3Storage):
     is False; saving the same upload again copies it from where the first save put it. Any
     other content is uploaded as usual. The copy, the delete and ``exists()`` use the client
     s3file shares between threads (``backends.s3.shared_client``).
+
+    A direct upload that already lies in the folder it is saved in (``S3FILE_CLAIM``: the
+    input knew the folder) is claimed there instead: its pending tag removed, nothing copied
+    or deleted, in constant time; its name is its key. It is copied after all when it was
+    claimed before (a second save), when its key is longer than the field's ``max_length``,
+    or when the storage would write more than its Content-Type (``ACL``,
+    ``AWS_S3_OBJECT_PARAMETERS``, gzip) or another one; an upload copied out of a final
+    folder is never deleted, and expires with its tag.
     """
 
     def get_default_settings(self) -> dict[str, Any]:
@@ -68,11 +80,52 @@ class S3OptimizedUploadStorage(S3Storage):
             "copy_chunksize": 128 * 1024**2,
         }
 
+    def backend(self) -> S3Backend:
+        """This storage's backend, as the seam keeps it (one per storage)."""
+        found = backend(self)
+        if not isinstance(found, S3Backend):  # only if an S3Storage stopped being one
+            raise TypeError(f"s3file: {type(self).__name__} has no S3 backend")
+        return found
+
     def exists(self, name: str) -> bool:
         """django-storages' check (``file_overwrite=False`` asks it on every save), through
         the shared client: a save in a fresh thread builds no client."""
         key = self._normalize_name(clean_name(name))
-        return S3Backend(self).exists(key, self.get_object_parameters(key))
+        return self.backend().exists(key, self.get_object_parameters(key))
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        claimed = self.claim(name, content, max_length) if name is not None else None
+        return claimed if claimed is not None else str(super().save(name, content, max_length))
+
+    def claim(self, name: str, content: Any, max_length: int | None = None) -> str | None:
+        """The name of ``content``, a direct upload kept where it lies, if it is one in the
+        folder of ``name``; else None (it is saved as usual)."""
+        source = copy_source(content)
+        upload = None if source is None else source.upload
+        if upload is None or not upload.temporary or source is None:
+            return None
+        if (source.endpoint_url, source.bucket) != (self.endpoint_url, self.bucket_name):
+            return None
+        backend = S3Backend(self)
+        try:
+            stored = backend.storage_name(upload.key)
+        except SuspiciousOperation:
+            return None
+        folder = posixpath.dirname(clean_name(name))
+        # As the input put it: <folder>/<the input's subfolder>/<the file's>/<file name>.
+        nested = stored.startswith(folder + "/") and stored.count("/") == folder.count("/") + 3
+        if not (folder and nested and backend.pending(upload.key)):
+            return None
+        if max_length is not None and len(stored) > max_length:
+            return None
+        # Only what a copy would write anyway: the Content-Type the object has.
+        if self._get_write_parameters(stored, upload) != {"ContentType": upload.stored_type}:
+            return None
+        validate_file_name(stored, allow_relative_path=True)
+        if not backend.claim(upload.key):
+            return None
+        upload.moved_to(backend, upload.key)  # saved again: copied from here
+        return stored
 
     def _save(self, name: str, content: Any) -> str:
         source = copy_source(content)
@@ -83,10 +136,17 @@ class S3OptimizedUploadStorage(S3Storage):
         params = self._get_write_parameters(key, source.upload or content)
         if self.gzip and params["ContentType"] in self.gzip_content_types:
             return str(super()._save(name, content))  # compressing needs the bytes
-        backend = S3Backend(self)
+        backend = self.backend()
         backend.copy((source.bucket, source.key), source.etag, source.size, key, params)
         upload = source.upload
-        if upload is not None and upload.temporary and conf.get("S3FILE_DELETE_TEMP_FILES"):
+        # An upload in a final folder may have been claimed by an earlier save: never
+        # deleted here, it expires with its pending tag if nothing claims it.
+        if (
+            upload is not None
+            and upload.temporary
+            and not upload.backend.pending(upload.key)
+            and conf.get("S3FILE_DELETE_TEMP_FILES")
+        ):
             # Once the view has answered; a failure only leaves it to the lifecycle rule.
             after_response(functools.partial(upload.backend.delete, upload.key))
             # Saved again (one upload attached to several objects): copy from here.

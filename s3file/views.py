@@ -1,8 +1,10 @@
-"""The multipart API: the JSON endpoints a browser drives a large upload with, for S3 and the
-dev storage alike (see docs/multipart.md); the backend does the storage's part of each step.
+"""The multipart API: the JSON endpoints a browser drives a large upload with (see
+docs/multipart.md), against S3 (the dev storage takes one POST of any size it allows, and no
+parts); the backend does the storage's part of each step.
 
 Every refusal is a 4xx with ``{"error": <sentence>, "code": <kind>}``; a storage failure a
-502. Only a valid, unexpired grant may create an upload, and only what the grant allows
+502 (the backend raises storage errors; they become these answers here). Only a valid,
+unexpired grant may create an upload, and only what the grant allows
 (``rules.check_upload``); later calls carry the signed handle ``create`` returned. Only JSON
 is accepted: another site's page cannot send it without a CORS preflight, which this server
 never grants, so these endpoints need no CSRF token.
@@ -19,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import conf
 from .api import check_requester
-from .backends import Backend, backend
+from .backends import Missing, MultipartBackend, Rejected, Unavailable, backend
 from .multipart import (
     MultipartError,
     Upload,
@@ -53,7 +55,7 @@ REFUSALS = {
 }
 
 
-def create(store: Backend[Any], data: Data, request: HttpRequest) -> Data:
+def create(store: MultipartBackend[Any], data: Data, request: HttpRequest) -> Data:
     grant = unsign_grant(str(data["token"]))
     key, size = str(data["key"]), int(data["size"])
     content_type = str(data.get("contentType") or "application/octet-stream")
@@ -70,7 +72,7 @@ def create(store: Backend[Any], data: Data, request: HttpRequest) -> Data:
     return {**body, "contentMd5": content_md5, "urls": first}
 
 
-def sign(store: Backend[Any], upload: Upload, data: Data) -> Data:
+def sign(store: MultipartBackend[Any], upload: Upload, data: Data) -> Data:
     """The URLs of the parts ``data`` names: a list of 1 to 1000 of the upload's parts."""
     numbers = [int(n) for n in data["parts"]] if isinstance(data["parts"], list) else []
     if not 0 < len(numbers) <= MAX_SIGN_BATCH or not all(1 <= n <= upload.parts for n in numbers):
@@ -78,18 +80,18 @@ def sign(store: Backend[Any], upload: Upload, data: Data) -> Data:
     return {"urls": store.part_urls(upload, numbers)}
 
 
-def list_parts(store: Backend[Any], upload: Upload, data: Data) -> Data:
+def list_parts(store: MultipartBackend[Any], upload: Upload, data: Data) -> Data:
     parts = [{"partNumber": p["partNumber"], "size": p["size"]} for p in store.list_parts(upload)]
     return {"parts": parts, "contentMd5": upload.content_md5}
 
 
-def complete(store: Backend[Any], upload: Upload, data: Data) -> Data:
+def complete(store: MultipartBackend[Any], upload: Upload, data: Data) -> Data:
     md5 = part_md5s(data.get("md5"), upload)
     store.complete(upload, check_complete(upload, store.list_parts(upload), store.abort, md5))
     return {"key": upload.key}
 
 
-def abort(store: Backend[Any], upload: Upload, data: Data) -> Data:
+def abort(store: MultipartBackend[Any], upload: Upload, data: Data) -> Data:
     store.abort(upload)
     return {}
 
@@ -106,7 +108,10 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
         return refusal(415, "Send JSON.", "content-type")
     store = backend()
     known = action == "create" or action in ACTIONS
-    if not conf.get("S3FILE_MULTIPART_THRESHOLD") or not known or store is None:
+    # Only S3 takes parts; the dev storage takes one POST of any size it allows.
+    if not isinstance(store, MultipartBackend) or not known:
+        return refusal(404, "No such endpoint.", "action")
+    if not conf.get("S3FILE_MULTIPART_THRESHOLD"):
         return refusal(404, "No such endpoint.", "action")
     if content_length(request) > MAX_BODY:
         return refusal(413, "Malformed request.", "malformed")
@@ -120,6 +125,14 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
         return JsonResponse(ACTIONS[action](store, upload, data))
     except MultipartError as e:
         return refusal(e.status, e.message, e.code, e.parts)
+    except Missing:
+        return refusal(404, "This upload no longer exists.", "missing")
+    except Unavailable:
+        logger.warning("Storage unavailable for multipart %s", action, exc_info=True)
+        return refusal(502, "The storage server could not be reached.", "refused")
+    except Rejected:
+        logger.warning("Storage refused multipart %s", action, exc_info=True)
+        return refusal(502, "The storage server refused the request.", "refused")
     # TypeError too: a body that is no JSON object. RecursionError: JSON nested deeper than
     # the parser goes (a few hundred bytes of "[").
     except (RequestDataTooBig, KeyError, ValueError, TypeError, OverflowError, RecursionError):

@@ -111,6 +111,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# ``filesystem`` mode: uploads wait here, outside MEDIA_ROOT, until a form takes them.
+S3FILE_DEV_PENDING_ROOT = VAR_DIR / "pending"
 
 # The usual AWS variables and the django-storages option each one sets (``s3`` mode).
 S3_ENV = {

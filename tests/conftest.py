@@ -180,13 +180,23 @@ def s3(settings: Any, s3_server: SeaweedFS, s3_buckets: list[str]) -> Iterator[S
 
 @pytest.fixture
 def dev_storage(settings: Any, tmp_path: Path) -> Path:
-    """Use FileSystemStorage in a temp dir, which turns the dev endpoint on."""
-    settings.MEDIA_ROOT = str(tmp_path)
+    """Use FileSystemStorage in a temp dir, which turns the dev endpoint on; MEDIA_ROOT.
+    Pending uploads wait beside it, in ``dev_pending``."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.S3FILE_DEV_PENDING_ROOT = str(tmp_path / "pending")
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    return tmp_path
+    (tmp_path / "media").mkdir()
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def dev_pending(dev_storage: Path) -> Path:
+    """The folder the dev endpoint keeps uploads in until a form takes them (outside
+    MEDIA_ROOT, which the site serves)."""
+    return dev_storage.parent / "pending"
 
 
 @pytest.fixture

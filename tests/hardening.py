@@ -15,6 +15,7 @@ from typing import Any
 
 import requests
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.storage import default_storage
@@ -22,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import path
+from django.views.static import serve
 
 from s3file.forms import S3FileInput
 
@@ -50,6 +52,7 @@ class HardeningForm(forms.Form):
     small = file_field(max_size=10)
     doc = file_field()
     other = file_field()
+    images = file_field("image/*")
 
 
 def page(request: HttpRequest) -> HttpResponse:
@@ -105,11 +108,18 @@ def log_in(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"user": request.user.get_username()})
 
 
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """``MEDIA_ROOT`` served as a development site serves it (``static()`` in its URLconf):
+    each file as its name says."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 urlpatterns = [
     path("h/", page),
     path("h/one/", one_field),
     path("h/raw/", raw),
     path("h/login/", log_in),
+    path("media/<path:path>", media),
 ]
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -51,8 +52,9 @@ def test_the_grant_endpoint_answers_4xx_with_a_message_never_500(api_user, body,
         assert response.json()["token"]
 
 
-@pytest.mark.usefixtures("dev_storage")
-@SETTINGS
+@pytest.mark.s3
+@pytest.mark.usefixtures("s3")
+@hypothesis_settings(SETTINGS, max_examples=60)
 @given(
     action=st.sampled_from(["create", "sign", "list", "complete", "abort"]),
     key=texts,

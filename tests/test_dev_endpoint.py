@@ -33,17 +33,17 @@ def s3_code(response) -> str:
     return re.search(r"<Code>(.*?)</Code>", response.content.decode()).group(1)
 
 
-def test_a_valid_post_is_stored_at_its_key(client, dev_storage):
+def test_a_valid_post_is_stored_at_its_key(client, dev_pending):
     response = post(client, form())
     assert response.status_code == 201
     assert f"<Key>{FOLDER}/0/a.txt</Key>" in response.content.decode()
-    assert (dev_storage / FOLDER / "0" / "a.txt").read_bytes() == b"hello"
+    assert (dev_pending / FOLDER / "0" / "a.txt").read_bytes() == b"hello"
 
 
-def test_filename_placeholder_is_replaced(client, dev_storage):
+def test_filename_placeholder_is_replaced(client, dev_pending):
     response = post(client, form(key=f"{FOLDER}/${{filename}}"), name="b.txt")
     assert response.status_code == 201
-    assert (dev_storage / FOLDER / "b.txt").read_bytes() == b"hello"
+    assert (dev_pending / FOLDER / "b.txt").read_bytes() == b"hello"
 
 
 def tampered_policy() -> dict:
@@ -102,11 +102,11 @@ def expired_policy() -> dict:
         "bad-checksum",
     ],
 )
-def test_refusals_match_s3(client, dev_storage, fields, body, status, code):
+def test_refusals_match_s3(client, dev_storage, dev_pending, fields, body, status, code):
     response = post(client, fields(), body)
     assert (response.status_code, s3_code(response)) == (status, code)
-    assert not (dev_storage / "tmp").exists() or not any((dev_storage / "tmp").rglob("*.txt"))
-    assert not list(dev_storage.parent.glob("escape.txt"))
+    assert not dev_pending.exists() or not any(dev_pending.rglob("*.txt"))
+    assert not list(dev_storage.parent.rglob("escape.txt"))
 
 
 def test_a_matching_checksum_is_accepted(client, dev_storage):
@@ -148,21 +148,21 @@ def test_endpoint_is_off_with_s3_storage(client, settings):
         f"{FOLDER}//x",
     ],
 )
-def test_a_signed_policy_with_a_hostile_key_touches_nothing(client, dev_storage, key):
-    contract = dev_storage / "documents" / "contract.pdf"
-    contract.parent.mkdir()
+def test_a_signed_policy_with_a_hostile_key_touches_nothing(client, dev_pending, key):
+    contract = dev_pending / "documents" / "contract.pdf"
+    contract.parent.mkdir(parents=True)
     contract.write_bytes(b"signed contract")
     response = post(client, form(key=key))
     assert (response.status_code, s3_code(response)) == (400, "InvalidArgument")
     assert contract.read_bytes() == b"signed contract"
 
 
-def test_posting_onto_a_folder_is_refused_not_a_500(client, dev_storage):
-    (dev_storage / FOLDER / "0" / "a.txt" / "inner").mkdir(parents=True)
-    (dev_storage / FOLDER / "0" / "a.txt" / "inner" / "x").write_bytes(b"x")
+def test_posting_onto_a_folder_is_refused_not_a_500(client, dev_pending):
+    (dev_pending / FOLDER / "0" / "a.txt" / "inner").mkdir(parents=True)
+    (dev_pending / FOLDER / "0" / "a.txt" / "inner" / "x").write_bytes(b"x")
     response = post(client, form())
     assert (response.status_code, s3_code(response)) == (400, "InvalidArgument")
-    assert (dev_storage / FOLDER / "0" / "a.txt" / "inner" / "x").exists()
+    assert (dev_pending / FOLDER / "0" / "a.txt" / "inner" / "x").exists()
 
 
 @pytest.mark.django_db

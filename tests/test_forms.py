@@ -6,13 +6,11 @@ import logging
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.widgets import ClearableFileInput
 from django.utils import translation
 
-from s3file.backends import LocalBackend
+from s3file.backends import LocalBackend, local_backend
 from s3file.forms import S3FileInput, S3FileInputMixin, install
 from s3file.rules import conditions, unsign_grant
 from tests.conftest import sign_folder
@@ -202,7 +200,10 @@ def test_the_debug_message_is_translated(client, settings):
 def test_keys_posted_by_the_script_raise_no_such_warning(client, settings, caplog):
     settings.DEBUG = True
     folder = "tmp/s3file/0123"
-    key = storages["default"].save(f"{folder}/0/report.pdf", ContentFile(b"%PDF-1.7 data"))
+    key = f"{folder}/0/report.pdf"
+    pending = local_backend().path(key)  # where the dev endpoint would have put it
+    pending.parent.mkdir(parents=True)
+    pending.write_bytes(b"%PDF-1.7 data")
     data = {
         "title": "t",
         "s3file": "file",

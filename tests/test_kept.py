@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
+from s3file.backends import local_backend
 from s3file.rules import unsign_grant
 from tests import conftest
 from tests.conftest import bound_client, sign_folder
@@ -47,7 +47,12 @@ class Page(HTMLParser):
 
 
 def store(name: str, body: bytes, folder: str = FOLDER) -> str:
-    return storages["default"].save(f"{folder}/ab12/{name}", ContentFile(body))
+    """Put a file where the dev endpoint keeps an upload; its key."""
+    key = f"{folder}/ab12/{name}"
+    path = local_backend().path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+    return key
 
 
 def posted(field: str, keys: list[str], folder: str = FOLDER) -> dict:

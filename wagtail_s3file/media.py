@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from s3file.forms import S3FileInputMixin
 
 from .media_compat import FILE_FIELDS, FORM_BASE_KEY, SETTING, BaseMediaForm, reload_settings
-from .widgets import DirectFileInput
+from .widgets import DirectFileInput, point_at
 
 #: wagtailmedia's base form unless the project sets ``WAGTAILMEDIA["MEDIA_FORM_BASE"]``.
 FORM_BASE = "wagtail_s3file.media.S3MediaForm"
@@ -55,6 +55,8 @@ class S3MediaFormMixin:
             # a hash nothing of wagtailmedia's uses (multipart parts are checked anyway).
             direct = DirectFileInput(attrs=widget.attrs, checksum=False)
             direct.is_required = widget.is_required
+            # Into wagtailmedia's folder (``media``), with S3FILE_CLAIM.
+            point_at(direct, getattr(getattr(self, "_meta", None), "model", None), name)
             field.widget = direct
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext
+from wagtail.images.models import AbstractImage
 
-from s3file.forms import S3FileInputMixin
+from s3file.forms import S3FileInputMixin, final_folder
+
+#: The folder Wagtail's own ``AbstractImage.get_upload_to`` saves images in.
+IMAGE_FOLDER = "original_images"
 
 
 def announcements() -> dict[str, str]:
@@ -55,10 +62,36 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
         self.messages = dict(messages or {})
         super().__init__(attrs, **kwargs)
 
-    def upload_attrs(self, attrs: dict[str, Any], name: str = "") -> dict[str, Any]:
-        data = super().upload_attrs(attrs, name)
+    def upload_attrs(
+        self, attrs: dict[str, Any], name: str = "", folder: str = "", storage: Any = None
+    ) -> dict[str, Any]:
+        data = super().upload_attrs(attrs, name, folder, storage)
         data["data-s3f-wagtail"] = json.dumps(announcements())
         if self.messages:
             texts = json.loads(data["data-s3f-messages"])
             data["data-s3f-messages"] = json.dumps({**texts, **self.messages})
         return data
+
+
+def saved_in(model: Any, name: str = "file") -> tuple[str, models.FileField | None]:
+    """Where the file field ``name`` of ``model`` (a Wagtail image, document or media model)
+    saves: the folder, when a page can know it before saving ("" if not), and the field.
+
+    A string ``upload_to`` names it (documents, media); images keep theirs in
+    ``IMAGE_FOLDER`` unless the image model overrides ``get_upload_to``."""
+    try:
+        field = model._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return "", None
+    if not isinstance(field, models.FileField):
+        return "", None
+    folder = final_folder(field)
+    # Wagtail's own method, not a subclass's.
+    wagtails = inspect.getattr_static(AbstractImage, "get_upload_to", None)
+    own = wagtails is not None and inspect.getattr_static(model, "get_upload_to", None) is wagtails
+    return folder or (IMAGE_FOLDER if own else ""), field
+
+
+def point_at(widget: S3FileInputMixin, model: Any, name: str = "file") -> None:
+    """Have ``widget`` upload where ``model``'s field ``name`` saves (``S3FILE_CLAIM``)."""
+    widget.upload_folder, widget.model_field = saved_in(model, name)

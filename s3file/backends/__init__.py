@@ -2,7 +2,9 @@
 
 ``backend()`` looks at ``STORAGES["default"]`` (or the storage given) and answers with the
 ``S3Backend`` for django-storages' S3 storages, the ``LocalBackend`` for a
-``FileSystemStorage`` (the dev endpoint), or None: direct uploads are off.
+``FileSystemStorage`` (the dev endpoint, ``backends.dev``), or None: direct uploads are off.
+Backends raise storage errors (``Missing``, ``Changed``, ``Unavailable``, ``Rejected``),
+which the views turn into HTTP answers.
 """
 
 from __future__ import annotations
@@ -12,12 +14,31 @@ from typing import Any
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
-from s3file import conf
+from .base import (
+    Backend,
+    Changed,
+    Head,
+    Missing,
+    MultipartBackend,
+    Rejected,
+    StorageError,
+    Unavailable,
+)
+from .dev.storage import LocalBackend, dev_backend, local_backend
 
-from .base import Backend, Head, Missing, Unavailable
-from .local import LocalBackend
-
-__all__ = ["Backend", "Head", "LocalBackend", "Missing", "Unavailable", "backend"]
+__all__ = [
+    "Backend",
+    "Changed",
+    "Head",
+    "LocalBackend",
+    "Missing",
+    "MultipartBackend",
+    "Rejected",
+    "StorageError",
+    "Unavailable",
+    "backend",
+    "local_backend",
+]
 
 
 def default_storage() -> Storage:
@@ -26,7 +47,8 @@ def default_storage() -> Storage:
 
 
 def backend(storage: Storage | None = None) -> Backend[Any] | None:
-    """The backend of ``storage`` (default: ``default_storage()``), or None."""
+    """The backend of ``storage`` (default: ``default_storage()``), or None; one per
+    storage (``Backend.of``)."""
     storage = default_storage() if storage is None else storage
     with contextlib.suppress(ImportError):  # django-storages is an optional extra
         from storages.backends.s3 import S3Storage
@@ -34,14 +56,7 @@ def backend(storage: Storage | None = None) -> Backend[Any] | None:
         if isinstance(storage, S3Storage):
             from .s3 import S3Backend
 
-            return S3Backend(storage)
-    # A FileSystemStorage takes direct uploads only through the dev endpoint, which is on
-    # while DEBUG is (or as S3FILE_DEV_ENDPOINT says); off, its inputs upload through Django.
-    if isinstance(storage, FileSystemStorage) and conf.dev_endpoint_on():
-        return LocalBackend(storage)
+            return S3Backend.of(storage)
+    if isinstance(storage, FileSystemStorage):
+        return dev_backend(storage)
     return None
-
-
-def local_backend() -> LocalBackend | None:
-    """The default storage's backend if the dev endpoint serves it, else None."""
-    return found if isinstance(found := backend(), LocalBackend) else None

@@ -14,15 +14,14 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.paginate import PageIterator
-from django.core.exceptions import SuspiciousOperation
 from s3transfer.constants import ALLOWED_DOWNLOAD_ARGS
 from storages.backends.s3 import S3Storage
 
 from s3file import conf
-from s3file.multipart import MultipartError, Part, Upload, gone
+from s3file.multipart import Part, Upload
 from s3file.rules import Grant, conditions
 
-from .base import Backend, Head, Missing, Unavailable
+from .base import Changed, Head, Missing, MultipartBackend, Rejected, Unavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -34,6 +33,14 @@ _clients_lock = threading.Lock()
 #: django-storages' settings a client is built from: its session's, then the client's own.
 SESSION_SETTINGS = ("session_profile", "access_key", "secret_key", "security_token")
 CLIENT_SETTINGS = ("region_name", "use_ssl", "endpoint_url", "verify")
+#: The tag of an upload in a final folder until it is saved (``S3FILE_CLAIM``); the bucket's
+#: lifecycle rule expires objects that still carry it, the claim removes it.
+PENDING_TAG = {"Key": "s3file", "Value": "pending"}
+#: The tag as a POST form field and as CreateMultipartUpload's ``Tagging`` parameter.
+PENDING_XML = (
+    "<Tagging><TagSet><Tag><Key>s3file</Key><Value>pending</Value></Tag></TagSet></Tagging>"
+)
+PENDING_QUERY = "s3file=pending"
 
 
 def shared_client(storage: S3Storage) -> S3Client:
@@ -61,13 +68,13 @@ def status(error: ClientError) -> int:
 
 @contextlib.contextmanager
 def unchanged(key: str) -> Iterator[None]:
-    """Refuse (SuspiciousOperation) to use ``key`` once it is no longer the version that was
+    """Refuse (``Changed``) to use ``key`` once it is no longer the version that was
     checked: S3 answers an If-Match on another ETag with a 412."""
     try:
         yield
     except ClientError as e:
         if status(e) == 412:
-            raise SuspiciousOperation(f"s3file: {key!r} changed after its check") from e
+            raise Changed(f"s3file: {key!r} changed after its check") from e
         raise
 
 
@@ -88,8 +95,15 @@ def etags_are_md5(created: dict[str, Any]) -> bool:
     return not kms and "SSECustomerAlgorithm" not in created
 
 
-class S3Backend(Backend[S3Storage]):
+#: The Content-Disposition of every object a browser uploads: until a form takes it, the
+#: bucket's origin offers it as a download, never as a page (the POST policy requires it).
+DISPOSITION = "attachment"
+
+
+class S3Backend(MultipartBackend[S3Storage]):
     """Direct uploads into the storage's bucket: presigned POSTs and multipart uploads."""
+
+    claims = True
 
     def __init__(self, storage: S3Storage) -> None:
         super().__init__(storage)
@@ -99,11 +113,23 @@ class S3Backend(Backend[S3Storage]):
         self.location = str(storage.location).strip("/")
 
     def presign_post(self, grant: Grant) -> tuple[str, dict[str, str]]:
+        fields: dict[str, Any] = {"success_action_status": "201"}
+        fields["Content-Disposition"] = DISPOSITION
+        policy = [*conditions(grant), {"Content-Disposition": DISPOSITION}]
+        if self.pending(grant.folder + "/"):
+            if conf.get("S3FILE_POST_TAGGING"):
+                # S3 refuses a POST without the tag: no upload here escapes the lifecycle rule.
+                fields["tagging"] = PENDING_XML
+                policy.append({"tagging": PENDING_XML})
+            else:
+                # No tag without a tagging field: one POST may carry a byte at most, larger
+                # files go in parts (``forms``), which CreateMultipartUpload tags.
+                policy[1] = ["content-length-range", 0, 1]
         post = self.client.generate_presigned_post(
             self.bucket,
             grant.folder + "/${filename}",
-            Fields={"success_action_status": "201"},
-            Conditions=conditions(grant),
+            Fields=fields,
+            Conditions=policy,
             ExpiresIn=conf.get("S3FILE_EXPIRES"),
         )
         return post["url"], post["fields"]
@@ -154,6 +180,25 @@ class S3Backend(Backend[S3Storage]):
                 Bucket=self.bucket, Key=key, Range=f"bytes={start}-", **if_match(etag)
             )["Body"]
 
+    def claim(self, key: str) -> bool:
+        """Remove the pending tag (keeping any other): one GetObjectTagging and one
+        Put- or DeleteObjectTagging, whatever the object's size."""
+        try:
+            tags = self.client.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
+            if PENDING_TAG not in tags:
+                return False
+            kept = [tag for tag in tags if tag != PENDING_TAG]
+            if kept:
+                tagging: Any = {"TagSet": kept}
+                self.client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging=tagging)
+            else:
+                self.client.delete_object_tagging(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError):
+            # No tagging permission, say: the upload is copied instead, and expires where it is.
+            logger.warning("Could not claim the upload %r; copying it", key, exc_info=True)
+            return False
+        return True
+
     def delete(self, key: str) -> None:
         try:
             self.client.delete_object(Bucket=self.bucket, Key=key)
@@ -185,19 +230,28 @@ class S3Backend(Backend[S3Storage]):
 
     def call(self, method: Callable[..., Any], **params: Any) -> Any:
         """The answer of the client's ``method`` on the bucket (all pages of a paginator's),
-        with S3's failures as the multipart API answers them."""
+        with S3's failures as storage errors."""
         try:
             answer = method(Bucket=self.bucket, **params)
             return answer.build_full_result() if isinstance(answer, PageIterator) else answer
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") == "NoSuchUpload":
-                raise gone() from e
-            raise MultipartError(502, "The storage server refused the request.") from e
+                raise Missing(params.get("Key", "")) from e
+            if status(e) >= 500:
+                raise Unavailable(params.get("Key", "")) from e
+            raise Rejected(str(e)) from e
         except BotoCoreError as e:
-            raise MultipartError(502, "The storage server could not be reached.") from e
+            raise Unavailable(params.get("Key", "")) from e
 
     def create(self, key: str, content_type: str) -> tuple[str, bool]:
-        created = self.call(self.client.create_multipart_upload, Key=key, ContentType=content_type)
+        tagging = {"Tagging": PENDING_QUERY} if self.pending(key) else {}
+        created = self.call(
+            self.client.create_multipart_upload,
+            Key=key,
+            ContentType=content_type,
+            ContentDisposition=DISPOSITION,
+            **tagging,
+        )
         return str(created["UploadId"]), etags_are_md5(created)
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:

@@ -113,3 +113,13 @@ def test_keyboard_only_upload_cancel_retry_and_save_never_drops_the_focus(admin_
     assert (report.title, report.document.name) == ("Typed", "reports/documents/big.bin")
     assert s3.read(report.document.name) == (files / "big.bin").read_bytes()
     assert focus_lost(page) == []  # on the form, and on the page it saved to
+
+
+def test_axe_finds_nothing_of_ours_in_the_kept_upload_state(admin_page, s3, files):
+    page = admin_page
+    page.goto(page.admin_url + "adminapp/report/add/")
+    page.set_input_files("#id_document", files / "notes.txt")
+    page.set_input_files("#id_cover", files / "cover.png")
+    page.click("input[name=_continue]")  # no title: the form comes back, its uploads kept
+    page.locator(".field-document .s3file-kept").wait_for()
+    audit(page, "admin add form, uploads kept after a form error")

@@ -141,7 +141,7 @@ def test_an_actions_intermediate_form_uploads_directly_too(admin_page, s3, s3_ca
     assert not s3.keys("tmp/")
 
 
-def test_add_through_the_dev_endpoint(admin_page, dev_storage, tmp_path):
+def test_add_through_the_dev_endpoint(admin_page, dev_storage, dev_pending, tmp_path):
     page = admin_page
     page.goto(page.admin_url + "adminapp/report/add/")
     page.fill("#id_title", "Local")
@@ -153,8 +153,8 @@ def test_add_through_the_dev_endpoint(admin_page, dev_storage, tmp_path):
     report = Report.objects.get()
     assert (dev_storage / report.document.name).read_bytes() == b"local notes"
     assert (dev_storage / report.cover.name).read_bytes() == png()
-    # What the browser posted to the dev endpoint, in the upload folder.
-    uploaded = sorted(p.name for p in (dev_storage / "tmp" / "s3file").rglob("*") if p.is_file())
+    # What the browser posted to the dev endpoint, in the upload folder (outside MEDIA_ROOT).
+    uploaded = sorted(p.name for p in (dev_pending / "tmp" / "s3file").rglob("*") if p.is_file())
     assert uploaded == ["cover.png", "notes.txt"]
 
 

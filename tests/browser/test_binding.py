@@ -30,8 +30,8 @@ def storage(request, settings):
     if request.param == "s3":
         bucket = request.getfixturevalue("s3")
         return lambda key: bucket.keys(key) == [key]
-    media = request.getfixturevalue("dev_storage")
-    return lambda key: (media / key).is_file()
+    pending = request.getfixturevalue("dev_pending")
+    return lambda key: (pending / key).is_file()
 
 
 @pytest.fixture

@@ -173,13 +173,17 @@ def test_after_a_reload_only_the_missing_parts_are_sent(page, live_server, s3, s
 
 
 @pytest.mark.usefixtures("small_parts")
-def test_the_dev_endpoint_takes_parts_too(page, live_server, dev_storage, tmp_path):
+def test_the_dev_endpoint_takes_a_large_file_in_one_post(page, live_server, dev_storage, tmp_path):
+    """Above the multipart threshold too: the dev storage takes no parts, the script asks for
+    none."""
     big = make_file(tmp_path / "local.bin", 23 * MiB, seed=5)
     puts = part_puts(page)
+    posts = []
+    page.on("request", lambda r: "/multipart/" in r.url and posts.append(r.url))
     submit(page, live_server, big)
     data = result(page)
     assert data["files"]["file"][0]["size"] == 23 * MiB
-    assert len(puts) == 5
+    assert puts == [] and posts == []
     assert sha256(dev_storage / Document.objects.get().file.name) == sha256(big)
 
 
@@ -204,8 +208,9 @@ def test_md5_matches_python(page, live_server, dev_storage):
     assert json.dumps(digests)
 
 
+@pytest.mark.s3
 @pytest.mark.usefixtures("small_parts")
-def test_without_workers_the_page_hashes_the_parts(page, live_server, dev_storage, tmp_path):
+def test_without_workers_the_page_hashes_the_parts(page, live_server, s3, tmp_path):
     page.add_init_script("window.Worker = function () { throw new Error('refused by CSP'); };")
     big = make_file(tmp_path / "nocsp.bin", 12 * MiB, seed=9)
     puts = part_puts(page)
@@ -213,7 +218,7 @@ def test_without_workers_the_page_hashes_the_parts(page, live_server, dev_storag
     submit(page, live_server, big)
     assert result(page)["files"]["file"][0]["size"] == 12 * MiB
     assert len(puts) == 3 and completes[-1]["md5"] == part_md5s(big, 5 * MiB)
-    assert sha256(dev_storage / Document.objects.get().file.name) == sha256(big)
+    assert sha256(s3.read("documents/nocsp.bin")) == sha256(big)
 
 
 @pytest.mark.s3
@@ -278,10 +283,11 @@ def test_a_part_corrupted_before_a_reload_is_found_and_sent_again(
     assert [(e["part"], e["attempt"]) for e in events(page, "retry")] == [(6, 1), (2, 1)]
 
 
+@pytest.mark.s3
 @pytest.mark.usefixtures("small_parts")
 @pytest.mark.parametrize("workers", [True, False], ids=["in-workers", "on-the-page"])
 def test_a_file_changed_after_it_was_chosen_fails_instead_of_hanging(
-    page, live_server, dev_storage, settings, tmp_path, workers
+    page, live_server, s3, settings, tmp_path, workers
 ):
     """Chromium refuses to read a file changed on disk since it was chosen; the worker (or
     the page) that hashes its parts says so, and the upload fails as a network error would."""

@@ -91,3 +91,21 @@ def test_form_uploads_through_the_dev_endpoint(page, live_server, dev_storage, t
     saved = {(dev_storage / a.file.name).read_bytes() for a in document.attachments.all()}
     assert saved == {files["same_a"].read_bytes(), files["same_b"].read_bytes()}
     assert events(page, "done")
+
+
+def test_over_the_dev_storage_cap_the_user_reads_why(page, live_server, dev_storage, settings):
+    """Issue 20, item 4: the dev endpoint's total cap is an error the page shows."""
+    settings.S3FILE_DEV_MAX_TOTAL_SIZE = 10
+    page.goto(live_server.url + "/upload/")
+    page.fill("input[name=title]", "Full")
+    page.set_input_files(
+        "input[name=file]",
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"more than ten bytes"},
+    )
+    page.click("button[value=save]")
+    page.wait_for_selector("[data-s3f-errors]")
+    error = page.text_content("[data-s3f-errors]")
+    assert "The storage server refused “notes.txt”" in error
+    assert "The dev storage is full" in error and "S3FILE_DEV_MAX_TOTAL_SIZE" in error
+    assert events(page, "error")[-1]["code"] == "refused"
+    assert not Document.objects.exists()

@@ -3,9 +3,11 @@ object kept has a checked Content-Type, and a key cannot be taken over from anot
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
+import requests
 from django.test import Client
 
 from tests.hardening import multipart, new_key, render, s3_post, submit
@@ -146,3 +148,94 @@ def test_3_a_multipart_upload_of_a_refused_type_is_not_created(client, site):
     assert response.json()["code"] == "type"
     uploads = site.client.list_multipart_uploads(Bucket=site.name).get("Uploads", [])
     assert uploads == []
+
+
+# 4. No 500 from any input: the multipart API parses nothing it cannot ------------------------
+
+
+@pytest.mark.parametrize("action", ["create", "sign", "list", "complete", "abort"])
+def test_4_deeply_nested_json_is_a_4xx_with_a_json_error(client, site, action):
+    response = client.post(
+        f"/__s3file__/multipart/{action}/", "[" * 400_000, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"] and response.json()["code"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"token": {"a": 1}, "key": [1], "size": "x"}',
+        '{"token": "x", "key": "y", "size": 1e400}',
+        '{"upload": ' + "[" * 10_000 + "]" * 10_000 + "}",
+        '{"token": "' + "a" * 3_000_000 + '"}',
+        "\xff\xfe",
+    ],
+    ids=["wrong-types", "infinite", "nested-value", "oversized", "not-utf8"],
+)
+def test_4_malformed_multipart_bodies_are_a_4xx_with_a_json_error(client, site, body):
+    response = client.post(
+        "/__s3file__/multipart/create/", body.encode("latin-1"), content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"] and response.json()["code"]
+
+
+# 8. A temporary object is a download on the bucket's origin, never a page (issue 20) ----------
+
+
+def served(site, key: str) -> requests.Response:
+    """``key`` as the bucket's origin serves it to a browser with a link to it."""
+    url = site.client.generate_presigned_url(
+        "get_object", Params={"Bucket": site.name, "Key": key}
+    )
+    return requests.get(url, timeout=30)
+
+
+def test_8_a_temporary_object_is_served_as_an_attachment(client, site):
+    attrs = render(client)["doc"]
+    status, key = s3_post(attrs, "evil.html", b"<script>alert(1)</script>", "text/html")
+    assert status == 201
+    response = served(site, key)
+    assert response.headers["Content-Disposition"] == "attachment"
+
+
+@pytest.mark.parametrize("disposition", [None, "inline", ""])
+def test_8_s3_refuses_a_post_that_is_no_attachment(client, site, disposition):
+    attrs = render(client)["doc"]
+    fields = json.loads(attrs["data-s3f-fields"])
+    fields.pop("Content-Disposition")
+    if disposition is not None:
+        fields["Content-Disposition"] = disposition
+    key = new_key(attrs, "evil.html")
+    response = requests.post(
+        attrs["data-s3f-url"],
+        data={**fields, "key": key, "Content-Type": "text/html"},
+        files={"file": ("evil.html", b"<script>alert(1)</script>")},
+        timeout=30,
+    )
+    assert response.status_code == 403  # the policy requires it
+    assert site.keys(key) == []
+
+
+def test_8_a_multipart_upload_is_an_attachment_too(client, site):
+    attrs = render(client)["doc"]
+    key = new_key(attrs, "evil.html")
+    created = multipart(
+        client,
+        attrs,
+        "create",
+        {"token": attrs["data-s3f-signature"], "key": key, "size": 10, "contentType": "text/html"},
+    ).json()
+    assert requests.put(created["urls"]["1"], data=b"<script/>x", timeout=30).status_code == 200
+    done = multipart(client, attrs, "complete", {"upload": created["upload"]})
+    assert done.status_code == 200
+    assert served(site, key).headers["Content-Disposition"] == "attachment"
+
+
+def test_8_the_object_a_form_keeps_is_no_attachment(client, site):
+    attrs = render(client)["doc"]
+    status, key = s3_post(attrs, "notes.txt", b"kept", "text/plain")
+    assert status == 201
+    saved = submit(client, "doc", [key], [attrs["data-s3f-signature"]]).json()["saved"]["doc"]
+    assert "Content-Disposition" not in served(site, saved).headers

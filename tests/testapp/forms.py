@@ -4,7 +4,7 @@ from django import forms
 
 from s3file.forms import S3FileInput
 
-from .models import Document
+from .models import Document, Scan
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,3 +65,9 @@ class ReportForm(forms.Form):
 
 
 ReportFormSet = forms.formset_factory(ReportForm, extra=2)
+
+
+class ScanForm(forms.ModelForm):
+    class Meta:
+        model = Scan
+        fields = ["file"]

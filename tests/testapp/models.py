@@ -14,3 +14,12 @@ class Document(models.Model):
 class Attachment(models.Model):
     document = models.ForeignKey(Document, models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/")
+
+
+def scan_name(instance: Scan, filename: str) -> str:
+    """A callable ``upload_to``: the folder is known only when the file is saved."""
+    return f"scans/{filename}"
+
+
+class Scan(models.Model):
+    file = models.FileField(upload_to=scan_name)

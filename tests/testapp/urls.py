@@ -14,6 +14,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/alt/", views.upload, name="upload-alt"),
     path("images/", views.images, name="images"),
+    path("scans/", views.scans, name="scans"),
     path("kept/", views.kept_form),
     path("kept/model/", views.kept_model_form),
     path("kept/formset/", views.kept_formset),

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
-from .forms import DocumentForm, ImagesForm, KeptDocumentForm, ReportForm, ReportFormSet
+from .forms import DocumentForm, ImagesForm, KeptDocumentForm, ReportForm, ReportFormSet, ScanForm
 from .models import Attachment, Document
 
 
@@ -36,6 +36,15 @@ def upload(request: HttpRequest) -> HttpResponse:
         result = describe(request)
         result["saved"] = [document.file.name, *(a.file.name for a in document.attachments.all())]
         return render(request, "testapp/result.html", {"result": result})
+    return render(request, "testapp/form.html", {"form": form})
+
+
+def scans(request: HttpRequest) -> HttpResponse:
+    """A model form whose file field has a callable ``upload_to``."""
+    form = ScanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        scan = form.save()
+        return render(request, "testapp/result.html", {"result": {"saved": [scan.file.name]}})
     return render(request, "testapp/form.html", {"form": form})
 
 

@@ -95,6 +95,22 @@ NAMES = [
     ),
     Name("wagtail.images.models", "AbstractImage", "the image model, whose hash S3 gives."),
     Name(
+        "wagtail.images.models",
+        "AbstractImage.get_upload_to",
+        "names the folder images are saved in (original_images), which direct uploads go "
+        "straight into with S3FILE_CLAIM; without it images are uploaded aside and copied.",
+    ),
+    Name(
+        "wagtail.images",
+        "get_image_model",
+        "the image model whose folder the Add images page uploads into with S3FILE_CLAIM.",
+    ),
+    Name(
+        "wagtail.documents",
+        "get_document_model",
+        "the document model whose folder the Add documents page uploads into with S3FILE_CLAIM.",
+    ),
+    Name(
         "wagtail.documents.models", "AbstractDocument", "the document model, whose hash S3 gives."
     ),
     Name(

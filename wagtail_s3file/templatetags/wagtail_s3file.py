@@ -7,9 +7,11 @@ from typing import Any
 from django import template
 from django.core.validators import FileExtensionValidator
 from django.forms.utils import flatatt
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from wagtail_s3file import compat
-from wagtail_s3file.widgets import DirectFileInput
+from wagtail_s3file.widgets import DirectFileInput, saved_in
 
 register = template.Library()
 
@@ -25,8 +27,11 @@ def s3file_multiple_upload(max_size: int | None = None, documents: bool = False)
     widget = DirectFileInput(max_size=max_size)
     if not widget.uploads_directly:
         return {"attrs": ""}
+    # Into the folder the model saves in, with S3FILE_CLAIM.
+    folder, field = saved_in(get_document_model() if documents else get_image_model())
     # Bound to the name Wagtail's uploader posts each file under (its view reads that).
-    attrs = widget.upload_attrs({}, "files[]")
+    storage = None if field is None else field.storage
+    attrs = widget.upload_attrs({}, "files[]", folder, storage)
     extensions = compat.wagtail_setting("WAGTAILDOCS_EXTENSIONS") if documents else None
     if extensions:
         # Wagtail's documents page does not check extensions before uploading; the

@@ -1,5 +1,6 @@
 """``manage.py s3file_bucket --check|--apply``: the bucket set-up direct uploads need, a CORS
-rule and a lifecycle rule, both ours by ID."""
+rule and a lifecycle rule, both ours by ID; with ``S3FILE_CLAIM``, two lifecycle rules more
+for uploads that go straight into their final folders."""
 
 from __future__ import annotations
 
@@ -18,12 +19,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from s3file import conf
 from s3file.backends import backend
-from s3file.backends.s3 import S3Backend
+from s3file.backends.s3 import PENDING_TAG, S3Backend
 
 #: A CORS or lifecycle rule, as boto3 reads and writes it.
 Rule = dict[str, Any]
 CORS_RULE_ID = "s3file-direct-upload"
 LIFECYCLE_RULE_ID = "s3file-expire-uploads"
+#: With ``S3FILE_CLAIM``: expire objects still tagged pending (uploads into final folders
+#: that were never saved), and abort unfinished multipart uploads there (S3 allows no tag
+#: filter on that action, so this one covers the storage's whole location).
+UNCLAIMED_RULE_ID = "s3file-expire-unclaimed"
+ABORT_RULE_ID = "s3file-abort-unfinished"
 #: S3's error codes for credentials it does not take, or permissions they lack.
 CREDENTIAL_CODES = {
     "AccessDenied",
@@ -68,6 +74,19 @@ def cors_origins(given: list[str] | None = None) -> list[str]:
     return sorted(found)
 
 
+def matches(rule: Rule, key: str, tags: dict[str, str]) -> bool:
+    """Whether S3 applies the lifecycle ``rule`` to an object at ``key`` tagged ``tags``: an
+    enabled rule whose prefix and tags the object has (its size conditions aside)."""
+    if rule.get("Status") != "Enabled":
+        return False
+    found = rule.get("Filter", {"Prefix": rule.get("Prefix", "")})
+    found = found.get("And", found)
+    wanted = [found["Tag"]] if "Tag" in found else found.get("Tags", [])
+    return key.startswith(found.get("Prefix", "")) and all(
+        tags.get(tag["Key"]) == tag["Value"] for tag in wanted
+    )
+
+
 def cors_allows(rules: list[Rule], origin: str, method: str) -> bool:
     """Whether some rule lets ``origin`` send ``method`` with any header, exposing ETag."""
     # S3 allows one "*" in an origin and no other wildcard ("[::1]" is an IPv6 host).
@@ -87,9 +106,14 @@ class BucketSetup:
     """Compare the bucket's CORS and lifecycle configuration with what direct uploads need,
     and merge ours in: rules are ours by ID, and others are never changed or removed."""
 
-    def __init__(self, backend: S3Backend, origins: list[str], days: int) -> None:
+    def __init__(
+        self, backend: S3Backend, origins: list[str], days: int, claims: bool = False
+    ) -> None:
         self.client, self.bucket = backend.client, backend.bucket
         self.origins, self.days, self.prefix = origins, days, backend.upload_prefix()
+        #: Where final folders lie: anywhere in the storage's location.
+        self.location = backend.location + "/" if backend.location else ""
+        self.claims = claims
         #: Our rule of each kind.
         self.wanted: dict[str, Rule] = {
             "CORS": {
@@ -108,6 +132,26 @@ class BucketSetup:
                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
             },
         }
+        #: Our other lifecycle rules (``S3FILE_CLAIM``).
+        self.claim_rules: list[Rule] = []
+        if claims:
+            tagged: Rule = {"Tag": PENDING_TAG}
+            if self.location:
+                tagged = {"And": {"Prefix": self.location, "Tags": [PENDING_TAG]}}
+            self.claim_rules = [
+                {
+                    "ID": UNCLAIMED_RULE_ID,
+                    "Status": "Enabled",
+                    "Filter": tagged,
+                    "Expiration": {"Days": days},
+                },
+                {
+                    "ID": ABORT_RULE_ID,
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": self.location},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
+                },
+            ]
 
     def rules(self, kind: str) -> list[Rule]:
         """The bucket's rules of ``kind`` (one of ``CONFIGURATIONS``)."""
@@ -129,31 +173,52 @@ class BucketSetup:
             for method in ("POST", "PUT"):
                 if not cors_allows(rules, origin, method):
                     found.append(f"CORS: {method} from {origin} is not allowed (or ETag hidden).")
-        prefix = self.prefix
-        covering = [
-            rule
-            for rule in self.rules("Lifecycle")
-            if rule.get("Status") == "Enabled"
-            and prefix.startswith(rule.get("Filter", {}).get("Prefix", rule.get("Prefix", "")))
-        ]
+        prefix, rules = self.prefix, self.rules("Lifecycle")
+        # An object in the upload folder, untagged; a pending upload in a final folder, and
+        # a claimed one (which no rule may expire).
+        upload = prefix + "x"
+        pending = self.location + "folder/x"
+        tag = {PENDING_TAG["Key"]: PENDING_TAG["Value"]}
         for field, days, wrong in DEADLINES:
-            if not any(r.get(field, {}).get(days, 10**9) <= self.days for r in covering):
+            if not self.soon(rules, field, days, upload, {}):
                 found.append(f"Lifecycle: {wrong.format(prefix)} in {self.days} days.")
+        if self.claims:
+            if not self.soon(rules, "Expiration", "Days", pending, tag):
+                found.append(
+                    "Lifecycle: uploads tagged s3file=pending under "
+                    f"{self.location or 'the bucket'} do not expire in {self.days} days."
+                )
+            field, days, wrong = DEADLINES[1]
+            if not self.soon(rules, field, days, pending, {}):
+                where = self.location or "the bucket"
+                found.append(f"Lifecycle: {wrong.format(where)} in {self.days} days.")
         return found
+
+    def soon(
+        self, rules: list[Rule], field: str, days: str, key: str, tags: dict[str, str]
+    ) -> bool:
+        """Whether one of ``rules`` does ``field`` to ``key`` within our days."""
+        return any(
+            matches(rule, key, tags) and rule.get(field, {}).get(days, 10**9) <= self.days
+            for rule in rules
+        )
 
     def apply(self) -> list[str]:
         """Write our two rules where they differ; return what changed, in words."""
-        changed = []
-        for kind, wanted in self.wanted.items():
+        changed: list[str] = []
+        for kind, first in self.wanted.items():
+            wanted = [first, *(self.claim_rules if kind == "Lifecycle" else [])]
             current = self.rules(kind)
-            # Ours is there if a rule says all it says (servers add defaults such as
+            # Ours are there if a rule says all each says (servers add defaults such as
             # MaxAgeSeconds 0).
-            if not any(wanted.items() <= rule.items() for rule in current):
-                others = [r for r in current if r.get("ID") != wanted["ID"]]
+            missing = [w for w in wanted if not any(w.items() <= r.items() for r in current)]
+            if missing:
+                ids = {rule["ID"] for rule in wanted}
+                others = [r for r in current if r.get("ID") not in ids]
                 operation, body, key = CONFIGURATIONS[kind]
                 put = getattr(self.client, "put_" + operation)
-                put(Bucket=self.bucket, **{body: {key: [*others, wanted]}})
-                changed.append(f"{kind} rule {wanted['ID']} written.")
+                put(Bucket=self.bucket, **{body: {key: [*others, *wanted]}})
+                changed.extend(f"{kind} rule {rule['ID']} written." for rule in missing)
         return changed
 
 
@@ -195,7 +260,8 @@ class Command(BaseCommand):
     help = (
         "Check (--check) or set up (--apply) the default storage's bucket for direct uploads: "
         "a CORS rule letting the site's origins POST and PUT (ETag exposed), and a lifecycle "
-        "rule expiring abandoned uploads and aborting unfinished multipart uploads. --apply "
+        "rule expiring abandoned uploads and aborting unfinished multipart uploads (with "
+        "S3FILE_CLAIM, also uploads tagged s3file=pending in final folders). --apply "
         "merges with the bucket's rules and never changes or removes rules it did not write."
     )
 
@@ -222,7 +288,8 @@ class Command(BaseCommand):
         days = options["expire_days"] or conf.get("S3FILE_EXPIRE_DAYS")
         if days < 1:
             raise CommandError("--expire-days must be at least 1.")
-        setup = BucketSetup(store, cors_origins(options["origins"]), days)
+        claims = bool(conf.get("S3FILE_CLAIM"))
+        setup = BucketSetup(store, cors_origins(options["origins"]), days, claims)
         try:
             if apply:
                 self.stdout.write("\n".join(setup.apply() or ["Nothing to change."]))

@@ -11,6 +11,7 @@ class AbstractImage(models.Model):
     file_hash: str
     objects: ClassVar[models.Manager[Any]]
     def _set_file_hash(self) -> None: ...
+    def get_upload_to(self, filename: str) -> str: ...
 
     class Meta:
         abstract = True

@@ -1,9 +1,9 @@
-"""The dev endpoint: S3's side of a direct upload, played by Django itself while the default
-storage is a ``FileSystemStorage`` (``backends.local``).
+"""The dev endpoint's HTTP side: S3's answer to a browser's presigned POST, played by Django.
 
-A POST stores its file only after ``rules`` said yes to the grant it carries (signed by this
-server, see ``LocalBackend.presign_post``); a multipart part only when its URL was signed
-here. Refusals come with S3's status codes and XML error codes, which the script relies on.
+A POST is stored (by ``dev.storage``) only after ``rules`` said yes to the grant it carries,
+signed by this server (``LocalBackend.presign_post``). One POST carries a file of any size
+the grant and ``S3FILE_DEV_MAX_SIZE`` allow: the browser uploads in parts only to S3.
+Refusals come with S3's status codes and XML error codes, which the script relies on.
 ``manage.py check --deploy`` refuses the endpoint (``s3file.E001``).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import time
+import posixpath
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import SuspiciousOperation
@@ -20,11 +20,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
-from .backends import LocalBackend, local_backend
-from .backends.local import signed, signed_limit
-from .multipart import MultipartError, unsign_upload
-from .rules import CHECKSUM_FIELD, SHA1, Refused, check_upload, content_length
-from .signing import SignatureExpired
+from s3file.backends.base import Rejected
+from s3file.rules import CHECKSUM_FIELD, SHA1, Grant, Refused, check_upload, content_length
+from s3file.signing import SignatureExpired
+
+from .storage import LocalBackend, is_active, local_backend, names_type, signed_limit
 
 #: The fields a POST may carry besides the file, as the presigned policy allows them.
 FIELDS = {"key", "policy", "x-amz-signature", "success_action_status", "content-type"}
@@ -75,25 +75,36 @@ def s3_error(status: int, code: str, message: str) -> HttpResponse:
 
 def upload(request: HttpRequest) -> HttpResponse:
     """Store one file POSTed the way a browser posts to S3, if its grant allows it."""
+    store = local_backend()
+    if store is None:
+        return s3_error(*ERRORS["off"])
     try:
-        store, key, file = checked_post(request)
-        store.save(key, file)
+        grant, key, file = checked_post(store, request)
+        store.save(key, file, file.size or 0, grant.folder)
     except Refusal as refusal:
         if refusal.__cause__ is not None:  # the rules' refusal, not the request's shape
             logger.warning("Dev endpoint refused a POST: %s", refusal.__cause__)
         return s3_error(*ERRORS[str(refusal)])
-    except (SuspiciousOperation, OSError, MultipartError):  # a folder, or a file above it
-        return s3_error(*ERRORS["key"])
-    return xml_response(201, "PostResponse", Location=store.storage.url(key), Key=key)
+    except Rejected as e:
+        logger.warning("Dev storage refused a POST: %s (pending folder %s)", e, store.pending_root)
+        if e.code == "full":  # the developer's limit: say which, in the user's error
+            return s3_error(403, "QuotaExceeded", str(e))
+        if e.code == "refused":  # the developer's set-up: say what to change
+            return s3_error(403, "AccessDenied", str(e))
+        return s3_error(*ERRORS["too-large" if e.code == "too-large" else "key"])
+    return xml_response(201, "PostResponse", Key=key)
 
 
-def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[bytes]]:
-    """The backend, key and file of a POST the grant it carries allows; else Refusal."""
-    if (store := local_backend()) is None or request.method != "POST":
-        raise Refusal("off" if store is None else "method")
+def checked_post(
+    store: LocalBackend, request: HttpRequest
+) -> tuple[Grant, str, UploadedFile[bytes]]:
+    """The grant, key and file of a POST its grant allows; else Refusal."""
+    if request.method != "POST":
+        raise Refusal("method")
     # Not a byte read past the size the URL was signed for (the grant's, and the form's
     # other fields); a URL without one takes small bodies only.
-    if (length := content_length(request)) > (signed_limit(request.GET) or 0) + FORM_FIELDS_SIZE:
+    length = content_length(request)
+    if length > (signed_limit(request.GET) or 0) + FORM_FIELDS_SIZE:
         raise Refusal("too-large") from Refused("too-large", f"a body of {length} bytes")
     try:
         file = request.FILES.get("file")
@@ -114,40 +125,27 @@ def checked_post(request: HttpRequest) -> tuple[LocalBackend, str, UploadedFile[
     if fields.get("success_action_status") != "201":
         raise Refusal("status")
     key = fields["key"].replace("${filename}", file.name or "")
-    # The folder only, as S3's policy (post); and the name's type, as this storage's files
-    # are served as their names say (by_name): no page in an image field.
+    # The folder only, as S3's policy (post); and the name's type, as the site serves the
+    # files a form takes as their names say (by_name): no page in an image field.
+    size = file.size or 0
+    content_type = fields.get("content-type", "")
     try:
-        size, content_type = file.size or 0, fields.get("content-type", "")
         check_upload(grant, key, size, content_type, post=True, by_name=store.by_name)
     except Refused as e:
         raise Refusal(e.code) from e
-    if (checksum := fields.get(CHECKSUM_FIELD)) and checksum != sha1_base64(file):
+    # A page or script only where the field asks for that very type: `image/*` lets an
+    # image in, not an SVG, which the site would serve as a document of its own origin.
+    name = posixpath.basename(key)
+    if is_active(name) and not names_type(grant.accept, name):
+        reason = f"{name!r} is an active document that {grant.accept!r} does not name"
+        raise Refusal("type") from Refused("type", reason)
+    checksum = fields.get(CHECKSUM_FIELD)
+    if checksum and checksum != sha1_base64(file):
         raise Refusal("checksum")
-    return store, key, file
+    file.seek(0)
+    return grant, key, file
 
 
 def sha1_base64(file: UploadedFile[bytes]) -> str:
     file.seek(0)
     return base64.b64encode(hashlib.file_digest(file, SHA1).digest()).decode()
-
-
-def part(request: HttpRequest) -> HttpResponse:
-    """Store one part PUT to a URL ``LocalBackend.part_urls`` signed, as S3 would."""
-    if (store := local_backend()) is None or request.method != "PUT":
-        return s3_error(*ERRORS["off" if store is None else "method"])
-    try:
-        handle, number = request.GET["upload"], int(request.GET["partNumber"])
-        expires = int(request.GET["expires"])
-        # The signature covers the part number: only parts of the upload were signed.
-        if not signed(request.GET, "upload", "partNumber", "expires"):
-            raise MultipartError(
-                403, "The request signature does not match.", "SignatureDoesNotMatch"
-            )
-        if expires < time.time():
-            raise MultipartError(403, "Request has expired.", "AccessDenied")
-        etag = store.write_part(unsign_upload(handle), number, request)
-    except MultipartError as e:
-        return s3_error(e.status, e.code, e.message)
-    except (KeyError, ValueError, SuspiciousOperation):
-        return s3_error(400, "InvalidArgument", "Malformed part upload.")
-    return HttpResponse(status=200, headers={"ETag": etag})
