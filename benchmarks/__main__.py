@@ -29,6 +29,8 @@ BENCHMARKS = {
     "loopback and emulated 500 Mbit/s + 20 ms and 50 Mbit/s + 40 ms links",
     "load": "7. final POST under load (100 submissions, 20 at a time): pool against a thread "
     "per request (runserver)",
+    "claim": "8. the final POST of 1 MiB, 256 MiB and 1 GiB uploads: claimed where they lie "
+    "(Wagtail document, FileField(upload_to='docs/')) against copied (callable upload_to)",
 }
 #: The module of each benchmark (``wagtail`` would read as Wagtail's own package).
 MODULES = {name: f"benchmarks.{name}" for name in BENCHMARKS} | {
@@ -127,6 +129,7 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.rounds, ctx.batch = 6, 50
         ctx.peer_sizes, ctx.peer_links, ctx.peer_runs = [100], ["loopback", "500mbit"], 1
         ctx.load_count, ctx.load_runs = 40, 1
+        ctx.claim_sizes, ctx.claim_runs = [1, 64], 1
     if args.runs:
         ctx.runs = ctx.move_runs = args.runs
     if args.browser_runs:

@@ -135,6 +135,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The final-POST benchmark (claim.py): uploads saved where they lie; SeaweedFS takes no tagging
+# field in POST policies, so files go in parts, tagged by CreateMultipartUpload.
+if os.environ.get("BENCH_CLAIM") == "1":
+    S3FILE_CLAIM = True
+    S3FILE_POST_TAGGING = False
+
 # The browser benchmark starts one server per multipart configuration.
 for _name in ("S3FILE_MULTIPART_THRESHOLD", "S3FILE_MULTIPART_CONCURRENCY"):
     if _name in os.environ:

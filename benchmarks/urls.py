@@ -7,6 +7,7 @@ from . import companion, views
 
 urlpatterns = [
     path("upload/", views.upload),
+    path("claim/<str:model>/", views.model_form),
     path("uppy/", views.uppy),
     # Companion's S3 routes, as Uppy's AwsS3 plugin calls them (see companion.py).
     path("companion/s3/params", companion.params),

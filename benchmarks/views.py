@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.files.storage import default_storage
+from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -52,3 +53,16 @@ def plain(request: HttpRequest) -> HttpResponse:
 
 def ping(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
+
+
+def model_form(request: HttpRequest, model: str) -> HttpResponse:
+    """A model form of ``Doc`` or ``Dated`` (``claim.py``): saved, it answers the file's name."""
+    from .models import Dated, Doc
+
+    form_class = modelform_factory({"docs": Doc, "dated": Dated}[model], fields=["title", "file"])
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return render(request, "benchmarks/upload.html", {"form": form})
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    return JsonResponse({"name": form.save().file.name})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import posixpath
 from typing import Any, NamedTuple
 
@@ -16,6 +17,8 @@ from .after_response import after_response
 from .backends import backend
 from .backends.s3 import S3Backend
 from .files import S3UploadedFile
+
+logger = logging.getLogger("s3file")
 
 
 class CopySource(NamedTuple):
@@ -125,6 +128,7 @@ class S3OptimizedUploadStorage(S3Storage):
         if not backend.claim(upload.key):
             return None
         upload.moved_to(backend, upload.key)  # saved again: copied from here
+        logger.info("Saved %r where it was uploaded (claimed, no copy)", stored)
         return stored
 
     def _save(self, name: str, content: Any) -> str:

@@ -173,6 +173,12 @@ STORAGES = {
 # (derived from ALLOWED_HOSTS otherwise, which is "*" here).
 S3FILE_CORS_ORIGINS = [f"http://127.0.0.1:{PORT}", f"http://localhost:{PORT}"]
 
+# Files whose folder a page knows (Wagtail's documents, images and media, the demo models'
+# string upload_to) are saved where the browser uploaded them: no copy (the console logs each
+# claim). SeaweedFS stores no tag from a POST policy: such files go up in parts, tagged.
+S3FILE_CLAIM = STORAGE_MODE in {"seaweedfs", "s3"}
+S3FILE_POST_TAGGING = STORAGE_MODE != "seaweedfs"
+
 # Wagtail
 WAGTAIL_SITE_NAME = "django-s3file sandbox"
 WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{PORT}"

@@ -112,7 +112,7 @@ def test_a_kept_upload_is_refused_in_another_browser(client):
     other.cookies["csrftoken"] = "anotherBrowsersCsrfSecret0000000"
     response = other.post("/kept/model/", {"title": "New", **page.post_data()})
     assert response.status_code == 400
-    assert "was uploaded in another browser session" in response.content.decode()
+    assert "Your session changed since “report.pdf” was uploaded" in response.content.decode()
     assert not Document.objects.filter(title="New").exists()
 
 

@@ -9,6 +9,8 @@ from django import forms
 
 from s3file.forms import S3FileInput
 
+from .models import Report
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -29,7 +31,12 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="Becomes the report's title.")
+    title = forms.CharField(
+        max_length=200,
+        help_text="Becomes the report's title; it must be new. Give a title used before to "
+        "see the form come back with an error and keep its uploads: the next submit sends "
+        "nothing to storage again.",
+    )
     document = forms.FileField(help_text="One file, of any size and type.")
     attachments = MultipleFileField(required=False, help_text="Any number of files.")
     summary = forms.FileField(
@@ -42,3 +49,10 @@ class UploadForm(forms.Form):
         widget=S3FileInput(max_size=1024**2),
         help_text="At most 1 MB: a larger file is refused.",
     )
+
+    def clean_title(self) -> str:
+        """A check made after the upload, on the server: the files stay kept when it fails."""
+        title: str = self.cleaned_data["title"]
+        if Report.objects.filter(title=title).exists():
+            raise forms.ValidationError("A report with this title exists already.")
+        return title

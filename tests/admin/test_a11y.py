@@ -123,3 +123,37 @@ def test_axe_finds_nothing_of_ours_in_the_kept_upload_state(admin_page, s3, file
     page.click("input[name=_continue]")  # no title: the form comes back, its uploads kept
     page.locator(".field-document .s3file-kept").wait_for()
     audit(page, "admin add form, uploads kept after a form error")
+
+
+# When the files are in S3 (after the admin's own listener, on the document), the focused
+# element and the status's words, sent to the test before the page is replaced.
+RECORD_FOCUS_AT_DONE = """
+window.addEventListener("s3file:done", () => {
+  const active = document.activeElement;
+  window.recordFocusAtDone([active.className, active.textContent]);
+});
+"""
+
+
+def test_once_the_files_are_in_s3_the_focus_goes_from_cancel_to_the_saving_status(
+    admin_page, s3, files
+):
+    page = admin_page
+    watch_focus(page)
+    at_done = []
+    page.expose_function("recordFocusAtDone", lambda seen: at_done.append(seen))
+    page.add_init_script(RECORD_FOCUS_AT_DONE)
+    page.goto(page.admin_url + "adminapp/report/add/")
+    page.fill("#id_title", "Saved")
+    page.set_input_files("#id_document", files / "notes.txt")
+    network(page, upload=1024)  # a few seconds for its few bytes and the POST's fields
+    page.focus("input[name=_save]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".s3file-status[data-state=uploading]")
+    assert focused(page) == "button.button.s3file-cancel Cancel upload"
+
+    network(page)
+    page.wait_for_selector(".messagelist .success")
+    assert at_done == [["s3file-status-text", "Saving…"]]
+    assert focus_lost(page) == []
+    assert Report.objects.get().title == "Saved"

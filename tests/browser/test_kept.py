@@ -176,3 +176,28 @@ def test_a_kept_upload_gone_from_s3_is_a_field_error(page, live_server, s3, tmp_
     expect(page.locator(".s3file-kept")).to_have_count(0)
     expect(page.locator("#id_file")).to_be_visible()
     assert not Document.objects.filter(title="New").exists()
+
+
+@pytest.mark.usefixtures("taken")
+def test_a_kept_upload_into_its_final_folder_is_claimed_there(
+    page, live_server, s3, s3_calls, settings, tmp_path
+):
+    settings.S3FILE_CLAIM = True
+    settings.S3FILE_POST_TAGGING = False  # SeaweedFS: files go in parts, which carry the tag
+    settings.S3FILE_MULTIPART_PART_SIZE = 5 * MB
+    chosen = make_file(tmp_path / "report.bin", 3 * MB)
+    fail_once(page, live_server.url + "/kept/model/", {"file": chosen})
+    [key] = s3.keys("documents/")  # uploaded into the model's upload_to, not yet claimed
+    expect(page.locator(".s3file-kept")).to_contain_text("report.bin")
+
+    sent = requests_to(page, s3.server.endpoint_url)
+    s3_calls.clear()
+    page.fill("input[name=title]", "New")
+    page.click("button[value=save]")
+    saved = result(page)["saved"]
+
+    assert sent == []
+    assert saved[0] == key  # claimed where it lies: no copy
+    assert s3.read(key) == chosen.read_bytes()
+    operations = {call.operation for call in s3_calls}
+    assert not {"CopyObject", "UploadPartCopy", "DeleteObject"} & operations

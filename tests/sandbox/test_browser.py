@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.demo.seed import sample_png
+from tests.browser.conftest import requests_to
 from tests.sandbox.conftest import RunningSandbox, SandboxBucket
 
 pytestmark = [pytest.mark.browser, pytest.mark.s3]
@@ -56,10 +58,12 @@ def test_logged_in_user_uploads_through_the_demo_form(
     # The view got direct uploads (keys in the bucket), not bytes posted through Django.
     assert {row[4] for row in received} == {"s3file.files.S3UploadedFile"}
     saved = [row[1] for row in cells(page, "#saved")]
-    assert saved[0].startswith("reports/big") and saved[1].startswith("attachments/note-a")
+    # The document's folder is its model's upload_to: saved where it was uploaded (S3FILE_CLAIM).
+    assert saved[0].startswith("reports/") and saved[0].endswith("/big.bin")
+    assert saved[1].startswith("attachments/note-a")  # a form field: copied into place
     assert bucket.read(saved[0]) == big.read_bytes()
     assert bucket.read(saved[2]) == b"the second note"
-    assert bucket.keys("tmp/") == []  # moved into place by server-side copies
+    assert bucket.keys("tmp/") == []  # the form field's uploads: moved by server-side copies
     expect(page.locator("#result")).to_contain_text("Quarterly figures")
     # The bucket started bare: the set-up gave it the CORS rule the browser needed.
     rules = bucket.client.get_bucket_cors(Bucket=bucket.name)["CORSRules"]
@@ -90,7 +94,7 @@ def test_admin_saves_a_report_with_files_uploaded_to_s3(
     page.click("input[name=_save]")
 
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-    assert any(key.startswith("covers/cover") for key in bucket.keys("covers/"))
+    assert any(key.endswith("/cover.png") for key in bucket.keys("covers/"))
     appendix = [key for key in bucket.keys("attachments/") if "appendix" in key]
     assert [bucket.read(key) for key in appendix] == [b"an appendix"]
     assert bucket.keys("tmp/") == []
@@ -136,3 +140,59 @@ def test_wagtail_admin_edits_the_seeded_page_with_its_image_and_document(
     editor = page.locator("form#page-edit-form")
     expect(editor).to_contain_text("Sandbox sample image")  # the image chooser's choice
     expect(editor).to_contain_text("Sandbox sample document")  # the document chooser's
+
+
+def test_the_demo_form_keeps_its_upload_when_the_title_is_taken(
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+) -> None:
+    sandbox, bucket = seaweedfs_sandbox
+    first = tmp_path / "first.txt"
+    first.write_text("the first report")
+    big = tmp_path / "figures.bin"
+    big.write_bytes(os.urandom(2 * MB))
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/")
+    page.fill("#id_title", "Annual report")
+    page.set_input_files("#id_document", first)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+
+    page.fill("#id_title", "Annual report")  # taken now: refused after the upload
+    page.set_input_files("#id_document", big)
+    page.click("button[type=submit]")
+    expect(page.locator(".errorlist")).to_contain_text("A report with this title exists")
+    expect(page.locator(".s3file-kept")).to_contain_text("figures.bin")
+
+    sent = requests_to(page, bucket.client.meta.endpoint_url)
+    page.fill("#id_title", "Annual report, second edition")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+    assert sent == []
+    saved = [row[1] for row in cells(page, "#saved")]
+    assert bucket.read(saved[0]) == big.read_bytes()
+    log = page.locator(".upload-log li[data-event=kept]")
+    expect(log).to_contain_text("figures.bin: kept from the last submit")
+
+
+def test_a_wagtail_document_is_saved_where_it_was_uploaded_without_a_copy(
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+) -> None:
+    sandbox, bucket = seaweedfs_sandbox
+    handbook = tmp_path / "handbook.pdf"
+    handbook.write_bytes(b"%PDF-1.4 " + os.urandom(7 * MB))  # in two parts, tagged pending
+    before = set(bucket.keys("documents/"))
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/cms/documents/add/")
+    page.set_input_files("input[type=file][name=file]", handbook)
+    expect(page.locator("#id_title")).to_have_value("handbook")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".messages")).to_contain_text("added")
+
+    # Where the browser put it: documents/<the input's subfolder>/<the file's>/handbook.pdf.
+    [key] = set(bucket.keys("documents/")) - before
+    assert re.fullmatch(r"documents/[0-9a-f]{16}/[0-9a-f]{16}/handbook\.pdf", key)
+    assert bucket.read(key) == handbook.read_bytes()
+    tags = bucket.client.get_object_tagging(Bucket=bucket.name, Key=key)["TagSet"]
+    assert tags == []  # claimed: the lifecycle rule for pending uploads leaves it
+    # Nothing went through the upload folder, nothing was copied to documents/handbook.pdf.
+    assert not [k for k in bucket.keys("tmp/") if k.endswith("/handbook.pdf")]

@@ -93,6 +93,12 @@ def test_axe_finds_nothing_of_ours_on_a_wagtailmedia_add_form(admin_page, s3, tm
     assert bar.count() == 1
     audit(page, "wagtailmedia add audio, mid-upload")
 
+    # Cancelled, so that no upload outlives the test (its bucket is emptied and reused).
+    page.locator("[data-s3f-cancel]").click()
+    expect(page.locator("form [data-s3f-status]")).to_contain_text("Upload cancelled")
+    expect(bar).to_have_count(0)
+    audit(page, "wagtailmedia add audio, after cancel")
+
 
 def test_keyboard_only_upload_cancel_retry_and_save_of_a_document_never_drops_the_focus(
     admin_page, s3, tmp_path

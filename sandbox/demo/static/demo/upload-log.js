@@ -46,6 +46,11 @@ function describe(type, detail, target) {
       return `${detail.keys.length} key(s); submitting the form with the keys instead of the files`;
     case "cancelled":
       return "uploads stopped";
+    case "kept":
+      return `${detail.files.map((file) => file.name).join(", ")}: kept from the last submit, ` +
+        "posted again without uploading";
+    case "kept-removed":
+      return `${detail.files.map((file) => file.name).join(", ")}: ${detail.replaced ? "replaced" : "removed"}`;
     default:
       return JSON.stringify(detail);
   }
@@ -119,13 +124,19 @@ function watch(form, panel) {
     },
   };
 
-  for (const type of ["start", "file-start", "progress", "file-done", "error", "done", "cancelled"]) {
+  const types = [
+    "start", "file-start", "progress", "file-done", "error", "done", "cancelled", "kept",
+    "kept-removed",
+  ];
+  for (const type of types) {
     form.addEventListener(`s3file:${type}`, (event) => {
       handlers[type]?.(event);
       // The start event has no target input; log it against the form itself.
       log(type, event.detail || {}, type === "start" ? form : event.target);
       // The script submits the form right after this event: keep the log for the next page.
-      if (type === "done") sessionStorage.setItem(STORED, JSON.stringify(entries));
+      if (type === "done" || type === "kept") {
+        sessionStorage.setItem(STORED, JSON.stringify(entries));
+      }
     });
   }
 
