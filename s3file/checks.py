@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
-from .backends import local_backend
+from .backends import backend, default_storage, local_backend
 from .middleware import MIDDLEWARE_PATH, S3FileMiddleware, middleware_installed
 
 SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -70,5 +70,29 @@ def check_middleware_order(app_configs: Any = None, **kwargs: Any) -> list[Check
             "(served by S3FileMiddleware) cannot read there, so every large upload fails.",
             hint=f"Put '{MIDDLEWARE_PATH}' after '{SESSION_MIDDLEWARE}' in MIDDLEWARE.",
             id="s3file.E003",
+        )
+    ]
+
+
+@register()
+def check_overwrite(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A default storage that saves over an object of the same name would let one direct
+    upload replace another (``S3OptimizedUploadStorage`` picks a free name for uploads)."""
+    if backend() is None:
+        return []
+    storage = default_storage()
+    overwrites = getattr(storage, "file_overwrite", False)  # django-storages' S3 storages
+    overwrites = overwrites or getattr(storage, "_allow_overwrite", False)  # FileSystemStorage
+    # A storage may say it never lets a direct upload overwrite (S3OptimizedUploadStorage).
+    if not getattr(storage, "upload_overwrite", overwrites):
+        return []
+    return [
+        Error(
+            f"STORAGES['default'] ({type(storage).__name__}) overwrites files of the same "
+            "name: a direct upload named like an existing file would replace it.",
+            hint="Use s3file.storages_optimized.S3OptimizedUploadStorage (it gives direct "
+            "uploads a free name whatever file_overwrite says), or set the storage's OPTIONS "
+            "'file_overwrite' (S3) or 'allow_overwrite' (FileSystemStorage) to False.",
+            id="s3file.E004",
         )
     ]

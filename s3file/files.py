@@ -30,6 +30,9 @@ MISSING = _(
 ELSEWHERE = _(
     "The uploaded file “%(name)s” was uploaded for another field. Please choose it again."
 )
+OTHER_VIEW = _(
+    "The uploaded file “%(name)s” was uploaded for another form. Please choose it again."
+)
 SESSION_CHANGED = _(
     "Your session changed since “%(name)s” was uploaded (for example, you logged in or "
     "out). Please choose the file again."
@@ -110,12 +113,11 @@ class S3UploadedFile(BaseFile):
 
     def refuse(self, code: str = "field") -> None:
         """Make this upload fail validation without touching storage: its grant was for
-        another field or view, or (``code`` ``binding``) another browser session."""
-        if code == "binding":
-            error = UnusableUpload(SESSION_CHANGED, code="session", params={"name": self.name})
-        else:
-            error = UnusableUpload(ELSEWHERE, code="elsewhere", params={"name": self.name})
-        self.refusal = error
+        another field, another view (``code`` ``view``) or another browser session
+        (``binding``); ``code`` is the ``rules.Refused`` code."""
+        messages = {"binding": (SESSION_CHANGED, "session"), "view": (OTHER_VIEW, "other_view")}
+        message, kind = messages.get(code, (ELSEWHERE, "elsewhere"))
+        self.refusal = UnusableUpload(message, code=kind, params={"name": self.name})
 
     def moved_to(self, backend: Backend[Any], key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -23,7 +24,15 @@ from .backends import Backend, MultipartBackend, backend
 from .compat import add_base
 from .files import S3UploadedFile
 from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
-from .rules import Grant, binding, extension_types, new_grant, normal_accept, sign_grant
+from .rules import (
+    Grant,
+    binding,
+    extension_types,
+    new_grant,
+    normal_accept,
+    offered_at,
+    sign_grant,
+)
 
 #: The template of a kept upload's block, rendered after the widget's own markup.
 KEPT_TEMPLATE = "s3file/widgets/kept.html"
@@ -111,6 +120,10 @@ class S3FileInputMixin(Widget):
     #: Refuse (as a form error) a file over ``max_size`` or of a type ``accept`` excludes;
     #: False for fields that check both themselves, with their own messages.
     check_limits: bool = True
+    #: Where else than the view rendering it the page posts this input's form: URL paths
+    #: or URL names (a ``formaction``, a script posting the form, a modal whose form goes to
+    #: another view). Keys posted anywhere else are refused (``rules.offered_at()``).
+    posts_to: Sequence[str] = ()
     #: The storage folder this input's files are saved in, when a form knows it and the
     #: model's ``upload_to`` does not say it (Wagtail's images); with ``S3FILE_CLAIM`` the
     #: browser uploads into it and saving copies nothing. "": ``model_field``'s.
@@ -128,8 +141,14 @@ class S3FileInputMixin(Widget):
         direct_upload: bool | None = None,
         max_size: int | None = None,
         checksum: bool | None = None,
+        posts_to: Sequence[str] | None = None,
     ) -> None:
-        options = {"direct_upload": direct_upload, "max_size": max_size, "checksum": checksum}
+        options = {
+            "direct_upload": direct_upload,
+            "max_size": max_size,
+            "checksum": checksum,
+            "posts_to": posts_to,
+        }
         vars(self).update({name: value for name, value in options.items() if value is not None})
         super().__init__(attrs)
 
@@ -226,10 +245,11 @@ class S3FileInputMixin(Widget):
         into the upload folder, or a new subfolder of ``final``, a folder files are saved in
         (``claim_folder()``).
 
-        It is for field ``name`` only (the name the browser posts the keys under), and for
-        the browser that asked for this page: bound to its CSRF secret, which ``get_token()``
-        makes sure it has (as ``{% csrf_token %}`` does). Rendered outside a request handled
-        by ``S3FileMiddleware``, it is bound to no browser, and refused.
+        It is for field ``name`` only (the name the browser posts the keys under), posted to
+        this request's view or one of ``posts_to``, and for the browser that asked for this
+        page: bound to its CSRF secret, which ``get_token()`` makes sure it has (as
+        ``{% csrf_token %}`` does). Rendered outside a request handled by
+        ``S3FileMiddleware``, it is bound to no browser nor view, and refused.
         """
         # No more than the storage takes: the dev storage's limit is far below S3's.
         max_size = min(self.max_size or conf.get("S3FILE_MAX_SIZE"), store.max_size)
@@ -237,7 +257,10 @@ class S3FileInputMixin(Widget):
         if request is not None:
             get_token(request)
         prefix, accept = store.upload_prefix(final), attrs.get("accept", "")
-        return new_grant(prefix, max_size, accept, name, binding(request), bool(final))
+        paths = offered_at(request, self.posts_to)
+        return new_grant(
+            prefix, max_size, accept, name, binding(request), paths, final=bool(final)
+        )
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)

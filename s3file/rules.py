@@ -16,10 +16,12 @@ import posixpath
 import re
 import secrets
 import uuid
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import conf
@@ -53,8 +55,10 @@ class Grant(NamedTuple):
     bytes, whose Content-Type meets ``content_type`` (the strictest condition S3 can check)
     and whose name and type meet ``accept`` (the input's list, item by item); posted back
     only under ``field`` (its rendered name) from the browser of ``binding`` (a hash of its
-    CSRF secret, see ``binding()``). An API grant (``s3file.api``) names its API field
-    instead, and is bound to a user (``user_binding()``)."""
+    CSRF secret, see ``binding()``), to one of ``paths``: the URL path of the view that
+    rendered the input, and those its page declared it posts to (``offered_at()``). An API grant
+    (``s3file.api``) names its API field instead, is bound to a user (``user_binding()``)
+    and to no view."""
 
     folder: str
     max_size: int
@@ -62,11 +66,13 @@ class Grant(NamedTuple):
     accept: str = ""
     field: str = ""
     binding: str = ""
+    paths: Sequence[str] = ()
 
 
 class Refused(SuspiciousOperation):
     """An upload the rules refuse; ``code`` says which rule: ``key`` (malformed), ``folder``
     (outside its folder), ``too-large``, ``type``, ``field`` (posted as another field),
+    ``view`` (posted to another view than the one that offered it),
     ``binding`` (from another browser session: another browser, or the same one after a
     login rotated its CSRF secret), ``repeated`` (one key posted twice in one request)."""
 
@@ -89,7 +95,8 @@ def unsign_grant(value: str, max_age: int | None = None) -> Grant:
     times as long), so an upload started just before the grant expired can still be submitted.
     """
     age = conf.get("S3FILE_EXPIRES") if max_age is None else max_age
-    return unsign_tuple(SALT, value, Grant, "upload signature", age)
+    grant = unsign_tuple(SALT, value, Grant, "upload signature", age)
+    return grant._replace(paths=tuple(grant.paths))  # JSON made it a list
 
 
 def posted_lifetime() -> int:
@@ -103,16 +110,19 @@ def new_grant(
     accept: str,
     field: str = "",
     binding: str = "",
+    paths: Sequence[str] = (),
     final: bool = False,
 ) -> Grant:
     """What a freshly rendered input with this ``accept`` and size limit may upload: a new
     folder under ``prefix`` (the backend's ``upload_prefix()``), posted back as ``field``
-    from the browser of ``binding``. ``final``: a folder files are saved in, whose keys
-    become file names (a ``FileField`` holds 100 characters by default), so its random part
-    is 64 bits, not 128; the script adds 64 more for each file."""
+    from the browser of ``binding`` to one of ``paths`` (``offered_at()``). ``final``: a
+    folder files are saved in, whose keys become file names (a ``FileField`` holds 100
+    characters by default), so its random part is 64 bits, not 128; the script adds 64 more
+    for each file."""
     condition = content_type_condition(accept)
     folder = prefix + (secrets.token_hex(8) if final else uuid.uuid4().hex)
-    return Grant(folder, max_size, condition, normal_accept(accept), field, binding)
+    accept = normal_accept(accept)
+    return Grant(folder, max_size, condition, accept, field, binding, tuple(paths))
 
 
 def check_key(key: str, folders: str | list[str], nested: bool = True) -> str:
@@ -254,6 +264,27 @@ def check_browser(bound: str, request: HttpRequest) -> None:
         raise Refused("binding", "signed for another browser session")
 
 
+def offered_at(request: HttpRequest | None, posts_to: Iterable[str] = ()) -> tuple[str, ...]:
+    """The URL paths an input rendered in ``request`` may have its keys posted to: the
+    request's own path (the view that rendered it), and each of ``posts_to``, a URL path
+    ("/api/upload/") or the name of a URL without arguments ("api:upload"), where the page's
+    form posts elsewhere (a ``formaction``, a script, a modal's form). Nowhere without a
+    request."""
+    if request is None:
+        return ()
+    paths = [request.path]
+    for target in posts_to:
+        paths.append(target if target.startswith("/") else reverse(target))
+    return tuple(dict.fromkeys(paths))
+
+
+def check_view(grant: Grant, request: HttpRequest) -> None:
+    """Refuse (``Refused``, code ``view``) a grant whose keys are posted to another URL than
+    the view that rendered its input, or one its page declared (``Grant.paths``)."""
+    if request.path not in grant.paths:
+        raise Refused("view", f"grant for {list(grant.paths)} posted to {request.path!r}")
+
+
 def user_binding(user: Any) -> str:
     """What ties an API grant (``s3file.api``) to the user it was given to: "u" and a hash of
     the user model and primary key; "" for an anonymous user or None. A browser's
@@ -276,10 +307,12 @@ def check_user(grant: Grant, field: str, user: Any) -> None:
 
 def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:
     """Refuse (``Refused``) a grant posted under another field than the one it was rendered
-    for (code ``field``), or from another browser session than the one it was rendered in
+    for (code ``field``), to another view than the one that offered it (code ``view``, see
+    ``check_view()``), or from another browser session than the one it was rendered in
     (code ``binding``)."""
     if not grant.field or _ROW.sub("__prefix__", field) != _ROW.sub("__prefix__", grant.field):
         raise Refused("field", f"grant for field {grant.field!r} posted as {field!r}")
+    check_view(grant, request)
     check_browser(grant.binding, request)
 
 

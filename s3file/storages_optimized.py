@@ -8,6 +8,7 @@ import posixpath
 from typing import Any, NamedTuple
 
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import Storage
 from django.core.files.utils import validate_file_name
 from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
@@ -31,6 +32,15 @@ class CopySource(NamedTuple):
     size: int
     etag: str
     upload: S3UploadedFile | None
+
+
+def direct_upload(content: Any) -> S3UploadedFile | None:
+    """The direct upload behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
+    for _ in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
+        if isinstance(content, S3UploadedFile):
+            return content
+        content = getattr(content, "file", None)
+    return None
 
 
 def copy_source(content: Any) -> CopySource | None:
@@ -74,6 +84,11 @@ class S3OptimizedUploadStorage(S3Storage):
     folder is never deleted, and expires with its tag.
     """
 
+    #: Whether a direct upload may be saved over an object of the same name: never here
+    #: (``save()``), whatever ``file_overwrite`` says; the system check ``s3file.E004``
+    #: refuses a default storage that would.
+    upload_overwrite = False
+
     def get_default_settings(self) -> dict[str, Any]:
         return {
             **super().get_default_settings(),
@@ -97,8 +112,16 @@ class S3OptimizedUploadStorage(S3Storage):
         return self.backend().exists(key, self.get_object_parameters(key))
 
     def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        """Claim a direct upload in place (``claim()``), or save as django-storages does, but
+        never a direct upload over another object: whatever ``file_overwrite`` says, it gets
+        a name no object has (Django's ``Storage.get_available_name``), so two uploads of one
+        name both survive."""
         claimed = self.claim(name, content, max_length) if name is not None else None
-        return claimed if claimed is not None else str(super().save(name, content, max_length))
+        if claimed is not None:
+            return claimed
+        if name is not None and self.file_overwrite and direct_upload(content) is not None:
+            name = Storage.get_available_name(self, name, max_length=max_length)
+        return str(super().save(name, content, max_length))
 
     def claim(self, name: str, content: Any, max_length: int | None = None) -> str | None:
         """The name of ``content``, a direct upload kept where it lies, if it is one in the

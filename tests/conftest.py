@@ -113,6 +113,25 @@ def client(client: Any) -> Any:
     return client
 
 
+#: The test sites' views that take direct uploads: a grant ``sign_folder()`` makes may be
+#: posted to each, as if its page had declared them all (``S3FileInputMixin.posts_to``).
+TEST_PATHS = (
+    "/describe/",
+    "/describe-async/",
+    "/upload/",
+    "/upload/alt/",
+    "/images/",
+    "/kept/",
+    "/kept/model/",
+    "/kept/formset/",
+    "/store/",
+    "/store-then-fail/",
+    "/h/",
+    "/h/one/",
+    "/h/raw/",
+)
+
+
 def sign_folder(
     folder: str,
     max_size: int = 10**9,
@@ -120,10 +139,11 @@ def sign_folder(
     field: str = "file",
     accept: str | None = None,
     age: int = 0,
+    paths: tuple[str, ...] | None = None,
 ) -> str:
     """The signature the form would carry for an input ``field`` uploading into ``folder``,
-    rendered for the test browser ``age`` seconds ago; ``accept`` follows ``content_type``
-    unless given."""
+    rendered for the test browser ``age`` seconds ago, to be posted to one of ``paths``
+    (default ``TEST_PATHS``); ``accept`` follows ``content_type`` unless given."""
     import time
     from unittest import mock
 
@@ -134,7 +154,8 @@ def sign_folder(
     condition = content_type or ["starts-with", "$Content-Type", ""]
     if accept is None:
         accept = condition[2] if condition[0] == "eq" else condition[2] + "*" * bool(condition[2])
-    grant = Grant(folder, max_size, condition, accept, field, test_binding())
+    paths = TEST_PATHS if paths is None else paths
+    grant = Grant(folder, max_size, condition, accept, field, test_binding(), paths)
     then = signing.b62_encode(int(time.time()) - age)
     with mock.patch.object(signing.TimestampSigner, "timestamp", lambda self: then):
         return sign_grant(grant)

@@ -99,6 +99,29 @@ def raw(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"read": files})
 
 
+class PlainForm(forms.Form):
+    """A field of the same name as the direct-upload one, with a plain input of its own."""
+
+    doc = forms.FileField(required=False, widget=forms.FileInput)
+
+
+def plain(request: HttpRequest) -> HttpResponse:
+    """A form whose file input uploads through Django; what it saved, or its errors."""
+    form = PlainForm(request.POST or None, request.FILES or None)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()})
+    doc = form.cleaned_data["doc"]
+    return JsonResponse({"saved": default_storage.save(f"saved/plain/{doc.name}", doc)})
+
+
+def declaring(request: HttpRequest) -> HttpResponse:
+    """The hardening form, whose ``doc`` input declares that its form posts to /h/other/."""
+    form = HardeningForm()
+    form.fields["doc"].widget.posts_to = ["/h/other/"]
+    template = engines["django"].from_string(PAGE)
+    return HttpResponse(template.render({"form": form}, request))
+
+
 def log_in(request: HttpRequest) -> HttpResponse:
     """Django's own login (which rotates the CSRF secret), without a template."""
     form = AuthenticationForm(request, request.POST)
@@ -118,6 +141,9 @@ urlpatterns = [
     path("h/", page),
     path("h/one/", one_field),
     path("h/raw/", raw),
+    path("h/other/", page),
+    path("h/plain/", plain),
+    path("h/declaring/", declaring),
     path("h/login/", log_in),
     path("media/<path:path>", media),
 ]

@@ -44,8 +44,13 @@ class Site:
     def keys(self, prefix: str) -> list[str]:
         if self.kind == "s3":
             return self.bucket.keys(prefix)
-        folder = self.root / prefix
-        return sorted(str(p.relative_to(self.root)) for p in folder.rglob("*") if p.is_file())
+        names = [
+            str(path.relative_to(root))
+            for root in (self.root, self.pending)  # saved files, pending uploads
+            for path in root.rglob("*")
+            if path.is_file()
+        ]
+        return sorted(name for name in names if name.startswith(prefix))
 
 
 @pytest.fixture(params=["dev", pytest.param("s3", marks=pytest.mark.s3)])
@@ -238,3 +243,149 @@ def test_11_a_form_submitted_twice_saves_once_and_says_so_the_second_time(client
     (message,) = [e["message"] for e in response.json()["errors"]["doc"]]
     assert "this form was submitted already" in message
     assert s3.keys("saved/") == ["saved/doc/a.txt"]
+
+
+# 2. A key is part of request.FILES only where its input was offered ------------------------
+
+
+def test_2_a_key_is_taken_at_the_view_that_rendered_its_input(client, site, debug):
+    attrs = render(client, "/h/other/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"here")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/other/")
+    assert response.json() == {"saved": {"doc": "saved/doc/a.txt"}}
+
+
+def test_2_a_key_from_another_views_input_is_a_field_error_in_a_direct_upload_form(
+    client, site, debug, caplog
+):
+    attrs = render(client, "/h/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"offered at /h/")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/other/")
+    assert response.status_code == 400
+    (message,) = [e["message"] for e in response.json()["errors"]["doc"]]
+    assert "was uploaded for another form" in message
+    assert any("posted to '/h/other/'" in m for m in warned(caplog))
+    assert site.keys("saved/") == []
+    assert site.keys(key) == [key]  # untouched: its own view still takes it
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/")
+    assert response.json() == {"saved": {"doc": "saved/doc/a.txt"}}
+
+
+def test_2_a_key_from_another_views_input_is_refused_by_a_plain_file_input(
+    client, site, debug, caplog
+):
+    attrs = render(client, "/h/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"offered at /h/")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/plain/")
+    assert response.status_code == 400
+    assert "doc" in response.json()["errors"]
+    assert any("posted to '/h/plain/'" in m for m in warned(caplog))
+    assert site.keys("saved/") == []
+
+
+def test_2_a_key_from_another_views_input_is_refused_to_a_view_reading_request_files(
+    client, site, debug, caplog
+):
+    attrs = render(client, "/h/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"offered at /h/")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/raw/")
+    assert response.status_code == 400
+    assert "uploaded for another form" in response.content.decode()
+    assert any("posted to '/h/raw/'" in m for m in warned(caplog))
+
+
+def test_2_a_page_may_declare_where_its_form_posts(client, site, debug):
+    attrs = render(client, "/h/declaring/")["doc"]
+    key = site.upload(client, attrs, "a.txt", b"declared")
+    token = attrs["data-s3f-signature"]
+    response = submit(client, "doc", [key], [token], url="/h/other/")
+    assert response.json() == {"saved": {"doc": "saved/doc/a.txt"}}
+    # Not anywhere else.
+    assert submit(client, "doc", [key], [token], url="/h/").status_code == 400
+
+
+def test_2_a_url_name_may_be_declared():
+    from django.test import RequestFactory, override_settings
+
+    from s3file.rules import offered_at
+
+    with override_settings(ROOT_URLCONF="tests.testapp.urls"):
+        request = RequestFactory().get("/upload/")
+        assert offered_at(request, ["upload-alt", "/api/"]) == (
+            "/upload/",
+            "/upload/alt/",
+            "/api/",
+        )
+    assert offered_at(None, ["/api/"]) == ()
+
+
+# 9. A direct upload never replaces another object -------------------------------------------
+
+
+@pytest.mark.s3
+@pytest.mark.parametrize("overwrite", [True, None], ids=["file_overwrite", "default"])
+def test_9_two_uploads_of_one_name_both_survive_whatever_file_overwrite_says(
+    client, s3, settings, overwrite
+):
+    """The docs' STORAGES example leaves django-storages' default, file_overwrite=True."""
+    from tests.conftest import s3_storage_settings
+
+    settings.ROOT_URLCONF = "tests.hardening"
+    settings.STORAGES = s3_storage_settings(s3.server, s3.name)
+    options = settings.STORAGES["default"]["OPTIONS"]
+    del options["file_overwrite"]
+    if overwrite is not None:
+        options["file_overwrite"] = overwrite
+    saved = []
+    for body in (b"first doc", b"second doc"):
+        attrs = render(client)["doc"]
+        status, key = s3_post(attrs, "doc.pdf", body, "text/plain")
+        assert status == 201
+        response = submit(client, "doc", [key], [attrs["data-s3f-signature"]])
+        saved.append(response.json()["saved"]["doc"])
+    assert saved[0] == "saved/doc/doc.pdf"
+    assert saved[1] != saved[0]
+    assert [s3.read(name) for name in saved] == [b"first doc", b"second doc"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "options", "refused"),
+    [
+        ("storages.backends.s3.S3Storage", {"file_overwrite": True}, True),
+        ("storages.backends.s3.S3Storage", {}, True),  # django-storages' default
+        ("storages.backends.s3.S3Storage", {"file_overwrite": False}, False),
+        ("s3file.storages_optimized.S3OptimizedUploadStorage", {"file_overwrite": True}, False),
+        ("django.core.files.storage.FileSystemStorage", {"allow_overwrite": True}, True),
+        ("django.core.files.storage.FileSystemStorage", {}, False),
+    ],
+)
+def test_9_a_storage_that_would_overwrite_uploads_is_a_system_check_error(
+    settings, tmp_path, backend, options, refused
+):
+    from s3file.checks import check_overwrite
+
+    settings.DEBUG = True  # the dev endpoint on, for FileSystemStorage
+    settings.MEDIA_ROOT = str(tmp_path)
+    if backend.startswith("storages") or "optimized" in backend:
+        options = {"bucket_name": "b", "access_key": "k", "secret_key": "s", **options}
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+    errors = check_overwrite()
+    assert [e.id for e in errors] == (["s3file.E004"] if refused else [])
+
+
+@pytest.mark.s3
+def test_11_an_object_deleted_after_its_check_is_refused_when_read_not_a_500(s3):
+    """Deleted between the HEAD and the read (a second request moved it): a 400 (Django
+    answers a SuspiciousOperation so), never botocore's NoSuchKey."""
+    from django.core.exceptions import SuspiciousOperation
+    from django.core.files.storage import storages
+
+    from s3file.files import S3UploadedFile
+
+    key = "tmp/s3file/abc/0/a.txt"
+    s3.put(key, b"soon gone")
+    upload = S3UploadedFile(storages["default"], key)
+    assert upload.size == 9  # checked
+    s3.client.delete_object(Bucket=s3.name, Key=key)
+    with pytest.raises(SuspiciousOperation, match="changed after its check"):
+        upload.read()

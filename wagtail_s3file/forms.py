@@ -16,7 +16,7 @@ from wagtail.images.forms import BaseImageForm
 
 from s3file.forms import S3FileInputMixin
 
-from .widgets import DirectFileInput, point_at
+from .widgets import DirectFileInput, chooser_targets, point_at
 
 
 def browser_messages(field: forms.Field) -> dict[str, str]:
@@ -40,8 +40,9 @@ class S3FileFormMixin:
     The input keeps Wagtail's attributes (``accept``, the title sync), is limited to the
     field's ``max_upload_size`` (``WAGTAILIMAGES_MAX_UPLOAD_SIZE``,
     ``WAGTAILDOCS_MAX_UPLOAD_SIZE``) in the browser and in the S3 policy, and shows
-    Wagtail's messages when the browser refuses a file. With ``S3FILE_CLAIM`` it uploads
-    into the folder the model saves in (``widgets.saved_in``).
+    Wagtail's messages when the browser refuses a file. Rendered in a chooser, its keys may
+    be posted to the chooser's upload view (``widgets.chooser_targets()``). With
+    ``S3FILE_CLAIM`` it uploads into the folder the model saves in (``widgets.saved_in``).
     """
 
     fields: dict[str, forms.Field]
@@ -55,6 +56,7 @@ class S3FileFormMixin:
             attrs=field.widget.attrs,
             max_size=getattr(field, "max_upload_size", None),
             messages=browser_messages(field),
+            posts_to=chooser_targets(),
         )
         widget.is_required = field.widget.is_required
         point_at(widget, getattr(getattr(self, "_meta", None), "model", None))

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from s3file.forms import S3FileInputMixin
 
 from .media_compat import FILE_FIELDS, FORM_BASE_KEY, SETTING, BaseMediaForm, reload_settings
-from .widgets import DirectFileInput, point_at
+from .widgets import DirectFileInput, chooser_targets, point_at
 
 #: wagtailmedia's base form unless the project sets ``WAGTAILMEDIA["MEDIA_FORM_BASE"]``.
 FORM_BASE = "wagtail_s3file.media.S3MediaForm"
@@ -42,6 +42,8 @@ class S3MediaFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Rendered in the chooser, the upload tab's form posts to another view.
+        targets = chooser_targets()
         for name in FILE_FIELDS:
             field = self.fields.get(name)
             if field is None:
@@ -50,10 +52,11 @@ class S3MediaFormMixin:
             if isinstance(widget, S3FileInputMixin):
                 if widget.direct_upload is None:  # a copy of the form class's widget, ours
                     widget.direct_upload = True
+                widget.posts_to = targets
                 continue
             # No checksum: the browser would read the whole file into memory to hash it, for
             # a hash nothing of wagtailmedia's uses (multipart parts are checked anyway).
-            direct = DirectFileInput(attrs=widget.attrs, checksum=False)
+            direct = DirectFileInput(attrs=widget.attrs, checksum=False, posts_to=targets)
             direct.is_required = widget.is_required
             # Into wagtailmedia's folder (``media``), with S3FILE_CLAIM.
             point_at(direct, getattr(getattr(self, "_meta", None), "model", None), name)

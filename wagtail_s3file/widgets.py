@@ -9,13 +9,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext
 from wagtail.images.models import AbstractImage
 
 from s3file.forms import S3FileInputMixin, final_folder
+from s3file.middleware import REQUEST
 
 #: The folder Wagtail's own ``AbstractImage.get_upload_to`` saves images in.
 IMAGE_FOLDER = "original_images"
+#: wagtailmedia's chooser (its URL names) and the views its upload tabs post to: one per
+#: media type, each a URL with the type in it.
+MEDIA_CHOOSERS = {"wagtailmedia:chooser", "wagtailmedia:chooser_typed"}
+MEDIA_UPLOAD = "wagtailmedia:chooser_upload"
 
 
 def announcements() -> dict[str, str]:
@@ -71,6 +77,28 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
             texts = json.loads(data["data-s3f-messages"])
             data["data-s3f-messages"] = json.dumps({**texts, **self.messages})
         return data
+
+
+def chooser_targets() -> list[str]:
+    """Where a form rendered in the current request posts, when that request is a Wagtail
+    chooser's: its upload tab's form goes to the chooser's ``create`` view (wagtailmedia's
+    to its ``chooser_upload`` views), not to the chooser that rendered it. Elsewhere (add,
+    edit and multiple upload pages, which post to themselves): nothing."""
+    request = REQUEST.get()
+    if request is None:
+        return []
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return []
+    try:
+        if match.view_name in MEDIA_CHOOSERS:
+            return [reverse(MEDIA_UPLOAD, args=(kind,)) for kind in ("audio", "video")]
+        if match.url_name == "choose" and match.namespace:
+            return [reverse(f"{match.namespace}:create")]
+    except NoReverseMatch:
+        pass  # a chooser without an upload tab
+    return []
 
 
 def saved_in(model: Any, name: str = "file") -> tuple[str, models.FileField | None]:

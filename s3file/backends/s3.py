@@ -69,11 +69,12 @@ def status(error: ClientError) -> int:
 @contextlib.contextmanager
 def unchanged(key: str) -> Iterator[None]:
     """Refuse (``Changed``) to use ``key`` once it is no longer the version that was
-    checked: S3 answers an If-Match on another ETag with a 412."""
+    checked: S3 answers an If-Match on another ETag with a 412, and a 404 once it is gone
+    (deleted, or moved by another request, since its check)."""
     try:
         yield
     except ClientError as e:
-        if status(e) == 412:
+        if status(e) in (404, 412):
             raise Changed(f"s3file: {key!r} changed after its check") from e
         raise
 

@@ -25,12 +25,18 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+#: Where else the upload page posts its form: its "Save elsewhere" button's formaction, and
+#: the view a browser test's script posts the form to.
+POSTS_TO = ["upload-alt", "/describe/"]
+
+
 class DocumentForm(forms.ModelForm):
-    others = MultipleFileField(required=False)
+    others = MultipleFileField(required=False, widget=MultipleFileInput(posts_to=POSTS_TO))
 
     class Meta:
         model = Document
         fields = ["title", "file"]
+        widgets = {"file": forms.ClearableFileInput(posts_to=POSTS_TO)}
 
 
 class ImagesForm(forms.Form):
