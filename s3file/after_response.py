@@ -21,7 +21,8 @@ def after_response(action: Action) -> None:
     """Run ``action`` once the view has answered without a server error, or at once outside
     a request ``S3FileMiddleware`` handles. Deleting a temporary upload waits for this, so a
     request that fails after the copy (a database error, say) can be submitted again."""
-    if (pending := PENDING.get()) is None:
+    pending = PENDING.get()
+    if pending is None:
         action()
     else:
         pending.append(action)

@@ -31,7 +31,11 @@ class MultipartError(Exception):
         self, status: int, message: str, code: str = "refused", parts: list[int] | None = None
     ) -> None:
         super().__init__(message)
-        self.status, self.message, self.code, self.parts = status, message, code, parts
+        self.status = status
+        self.message = message
+        self.code = code
+        #: The part numbers a refusal names (those to send again), if any.
+        self.parts = parts
 
 
 class Part(TypedDict):

@@ -47,7 +47,8 @@ def copy_source(content: Any) -> CopySource | None:
     """The S3 object behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
     for _ in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
         if isinstance(content, S3UploadedFile):
-            if (bucket := content.backend.bucket) is None:
+            bucket = content.backend.bucket
+            if bucket is None:
                 return None  # not in S3: saved by reading it
             size = content.size  # a HEAD, unless validation made it; it also pins the ETag
             endpoint = content.backend.endpoint_url
@@ -132,7 +133,7 @@ class S3OptimizedUploadStorage(S3Storage):
             return None
         if (source.endpoint_url, source.bucket) != (self.endpoint_url, self.bucket_name):
             return None
-        backend = S3Backend(self)
+        backend = self.backend()
         try:
             stored = backend.storage_name(upload.key)
         except SuspiciousOperation:

@@ -57,7 +57,8 @@ REFUSALS = {
 
 def create(store: MultipartBackend[Any], data: Data, request: HttpRequest) -> Data:
     grant = unsign_grant(str(data["token"]))
-    key, size = str(data["key"]), int(data["size"])
+    key = str(data["key"])
+    size = int(data["size"])
     content_type = str(data.get("contentType") or "application/octet-stream")
     if size <= 0:
         raise ValueError("an empty file needs no multipart upload")

@@ -78,6 +78,10 @@ TEMPLATES = [
 STATIC_URL = "/static/"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="s3file-media-")
+# The dev endpoint's uploads of the whole run wait here (tests of the folder set their own):
+# room for every browser test's files, which no form deletes.
+S3FILE_DEV_PENDING_ROOT = tempfile.mkdtemp(prefix="s3file-pending-")
+S3FILE_DEV_MAX_TOTAL_SIZE = 64 * 1024**3
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -75,7 +75,8 @@ class HeaderImage:
     is Willow's."""
 
     def __init__(self, image: Any, upload: S3UploadedFile) -> None:
-        self.image, self.upload = image, upload
+        self.image = image
+        self.upload = upload
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.image, name)

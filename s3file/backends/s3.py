@@ -52,13 +52,16 @@ def shared_client(storage: S3Storage) -> S3Client:
     options = {name: getattr(storage, name) for name in CLIENT_SETTINGS}
     credentials = [getattr(storage, name) for name in SESSION_SETTINGS]
     key = repr([*credentials, options, sorted(vars(storage.client_config).items())])
-    if (client := _clients.get(key)) is not None:  # no lock once built: every request asks
+    client = _clients.get(key)
+    if client is not None:  # no lock once built: every request asks
         return client
     with _clients_lock:  # boto3 sessions are not thread-safe; build each client once
-        if (client := _clients.get(key)) is None:
+        client = _clients.get(key)
+        if client is None:
             profile, *keys = credentials  # a profile wins, as in storages
             session = boto3.Session(profile_name=profile) if profile else boto3.Session(*keys)
-            client = _clients[key] = session.client("s3", config=storage.client_config, **options)
+            client = session.client("s3", config=storage.client_config, **options)
+            _clients[key] = client
     return client
 
 
@@ -256,11 +259,13 @@ class S3Backend(MultipartBackend[S3Storage]):
         return str(created["UploadId"]), etags_are_md5(created)
 
     def part_urls(self, upload: Upload, numbers: list[int]) -> dict[int, str]:
-        presign, expires = self.client.generate_presigned_url, conf.get("S3FILE_EXPIRES")
+        expires = conf.get("S3FILE_EXPIRES")
         params = {"Bucket": self.bucket, "Key": upload.key, "UploadId": upload.upload_id}
         return {
-            n: presign("upload_part", Params={**params, "PartNumber": n}, ExpiresIn=expires)
-            for n in numbers
+            number: self.client.generate_presigned_url(
+                "upload_part", Params={**params, "PartNumber": number}, ExpiresIn=expires
+            )
+            for number in numbers
         }
 
     def list_parts(self, upload: Upload) -> list[Part]:
@@ -286,7 +291,10 @@ class RangedReader(io.RawIOBase):
     """
 
     def __init__(self, backend: S3Backend, key: str, size: int, etag: str) -> None:
-        self.backend, self.key, self.size, self.etag = backend, key, size, etag
+        self.backend = backend
+        self.key = key
+        self.size = size
+        self.etag = etag
         self.position = 0
         #: The open GET, streaming from ``position`` on; None: the next read opens one.
         self._body: Any = None
@@ -299,7 +307,8 @@ class RangedReader(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        if (position := max(0, base + offset)) != self.position:
+        position = max(0, base + offset)
+        if position != self.position:
             self._drop_body()
         self.position = position
         return position

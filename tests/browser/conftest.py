@@ -52,18 +52,21 @@ def events(page: Any, type: str | None = None) -> list[dict]:
     return [e for e in page.s3file_events if type is None or e["type"] == type]
 
 
-def requests_to(page: Any, origin: str) -> list[str]:
+def requests_to(page: Any, origin: str, until: Any = None) -> list[str]:
     """A list that fills with "METHOD url" of every request the page makes to ``origin``
-    (an S3 endpoint: what the browser sends to S3, whatever the script does)."""
+    (an S3 endpoint: what the browser sends to S3, whatever the script does); with
+    ``until``, a predicate of a request, only of those made before the first it is true of
+    (the form's POST, say: the page it leads to may show thumbnails from S3)."""
     sent: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
+    ended: list[Any] = []
+
+    def record(request: Any) -> None:
+        if until is not None and until(request):
+            ended.append(request)
+        if not ended and request.url.startswith(origin):
             sent.append(f"{request.method} {request.url}")
-            if request.url.startswith(origin)
-            else None
-        ),
-    )
+
+    page.on("request", record)
     return sent
 
 

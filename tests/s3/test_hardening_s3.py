@@ -184,6 +184,12 @@ def test_4_malformed_multipart_bodies_are_a_4xx_with_a_json_error(client, site, 
 # 8. A temporary object is a download on the bucket's origin, never a page (issue 20) ----------
 
 
+@pytest.fixture(params=[True, False], ids=["debug", "no-debug"])
+def debug(request, settings) -> bool:
+    settings.DEBUG = request.param
+    return request.param
+
+
 def served(site, key: str) -> requests.Response:
     """``key`` as the bucket's origin serves it to a browser with a link to it."""
     url = site.client.generate_presigned_url(
@@ -192,7 +198,7 @@ def served(site, key: str) -> requests.Response:
     return requests.get(url, timeout=30)
 
 
-def test_8_a_temporary_object_is_served_as_an_attachment(client, site):
+def test_8_a_temporary_object_is_served_as_an_attachment(client, site, debug):
     attrs = render(client)["doc"]
     status, key = s3_post(attrs, "evil.html", b"<script>alert(1)</script>", "text/html")
     assert status == 201
@@ -201,7 +207,7 @@ def test_8_a_temporary_object_is_served_as_an_attachment(client, site):
 
 
 @pytest.mark.parametrize("disposition", [None, "inline", ""])
-def test_8_s3_refuses_a_post_that_is_no_attachment(client, site, disposition):
+def test_8_s3_refuses_a_post_that_is_no_attachment(client, site, debug, disposition):
     attrs = render(client)["doc"]
     fields = json.loads(attrs["data-s3f-fields"])
     fields.pop("Content-Disposition")
@@ -218,7 +224,7 @@ def test_8_s3_refuses_a_post_that_is_no_attachment(client, site, disposition):
     assert site.keys(key) == []
 
 
-def test_8_a_multipart_upload_is_an_attachment_too(client, site):
+def test_8_a_multipart_upload_is_an_attachment_too(client, site, debug):
     attrs = render(client)["doc"]
     key = new_key(attrs, "evil.html")
     created = multipart(
@@ -233,7 +239,7 @@ def test_8_a_multipart_upload_is_an_attachment_too(client, site):
     assert served(site, key).headers["Content-Disposition"] == "attachment"
 
 
-def test_8_the_object_a_form_keeps_is_no_attachment(client, site):
+def test_8_the_object_a_form_keeps_is_no_attachment(client, site, debug):
     attrs = render(client)["doc"]
     status, key = s3_post(attrs, "notes.txt", b"kept", "text/plain")
     assert status == 201

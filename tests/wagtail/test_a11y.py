@@ -143,3 +143,18 @@ def test_keyboard_only_upload_cancel_retry_and_save_of_a_document_never_drops_th
     document = get_document_model().objects.get()
     assert (document.title, document.file.name) == ("Survey", "documents/survey.pdf")
     assert focus_lost(page) == [], focused(page)
+
+
+def test_axe_finds_nothing_of_ours_in_a_documents_kept_upload(admin_page, s3, tmp_path):
+    page = admin_page
+    page.goto(page.admin_url + "documents/add/")
+    page.locator("input[type=file][name=file]").set_input_files(
+        write(tmp_path / "minutes.txt", b"Minutes of the meeting\n")
+    )
+    expect(page.get_by_label("Title")).not_to_have_value("")  # Wagtail's sync has run
+    page.get_by_label("Title").fill("")  # Wagtail's forms are `novalidate`: the server refuses
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("[data-field]:has(input[type=file]) .s3file-kept")).to_contain_text(
+        "minutes.txt"
+    )
+    audit(page, "Wagtail add document, upload kept after a form error")

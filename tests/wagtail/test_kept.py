@@ -41,13 +41,15 @@ def fail_on_the_title(page, button: str) -> None:
 def save_again(page, s3, button: str, title: str) -> list[str]:
     """Fill the title and submit again; the requests the browser sent to S3 until the form's
     POST left (the listing it lands on then shows thumbnails from S3)."""
-    sent = requests_to(page, s3.server.endpoint_url)
+    sent = requests_to(page, s3.server.endpoint_url, until=posted_to("/cms/"))
     page.get_by_label("Title").fill(title)
-    with page.expect_request(lambda r: r.method == "POST" and "/cms/" in r.url):
-        page.get_by_role("button", name=button).click()
-    before_post = list(sent)
+    page.get_by_role("button", name=button).click()
     expect(page.locator(".messages")).to_contain_text(title)
-    return before_post
+    return sent
+
+
+def posted_to(path: str):
+    return lambda request: request.method == "POST" and path in request.url
 
 
 def kept_block(page):

@@ -61,7 +61,8 @@ def cors_origins(given: list[str] | None = None) -> list[str]:
     """``given`` (``--origin``), else ``S3FILE_CORS_ORIGINS``, else the origins
     ``CSRF_TRUSTED_ORIGINS`` and ``ALLOWED_HOSTS`` name (hosts as https://, a leading-dot host
     as one wildcard subdomain); sorted, once each."""
-    if (origins := given or conf.get("S3FILE_CORS_ORIGINS")) is not None:
+    origins = given or conf.get("S3FILE_CORS_ORIGINS")
+    if origins is not None:
         return sorted(set(origins))
     found = {origin.rstrip("/") for origin in settings.CSRF_TRUSTED_ORIGINS}
     hosts = set(settings.ALLOWED_HOSTS) - {"*"}
@@ -109,8 +110,11 @@ class BucketSetup:
     def __init__(
         self, backend: S3Backend, origins: list[str], days: int, claims: bool = False
     ) -> None:
-        self.client, self.bucket = backend.client, backend.bucket
-        self.origins, self.days, self.prefix = origins, days, backend.upload_prefix()
+        self.client = backend.client
+        self.bucket = backend.bucket
+        self.origins = origins
+        self.days = days
+        self.prefix = backend.upload_prefix()
         #: Where final folders lie: anywhere in the storage's location.
         self.location = backend.location + "/" if backend.location else ""
         self.claims = claims
@@ -173,7 +177,8 @@ class BucketSetup:
             for method in ("POST", "PUT"):
                 if not cors_allows(rules, origin, method):
                     found.append(f"CORS: {method} from {origin} is not allowed (or ETag hidden).")
-        prefix, rules = self.prefix, self.rules("Lifecycle")
+        prefix = self.prefix
+        rules = self.rules("Lifecycle")
         # An object in the upload folder, untagged; a pending upload in a final folder, and
         # a claimed one (which no rule may expire).
         upload = prefix + "x"
@@ -283,7 +288,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, apply: bool, **options: Any) -> None:
-        if not isinstance(store := backend(), S3Backend):
+        store = backend()
+        if not isinstance(store, S3Backend):
             raise CommandError("The default storage is not an S3 storage: nothing to set up.")
         days = options["expire_days"] or conf.get("S3FILE_EXPIRE_DAYS")
         if days < 1:
