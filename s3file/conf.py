@@ -66,6 +66,17 @@ DEFAULTS: dict[str, Any] = {
     # Folder the dev endpoint keeps uploads in until a form takes them; never under
     # MEDIA_ROOT, as the site serves that. None: a folder of the system's temporary folder.
     "S3FILE_DEV_PENDING_ROOT": None,
+    # API fields (s3file.api) that API clients may ask upload grants for: "app_label.Model.field"
+    # names of model file fields, or names of the project's own, each with its options
+    # (max_size, accept, permission); a list of names takes the defaults. None are enabled.
+    "S3FILE_API_FIELDS": {},
+    # Dotted path of the callable that finds the user of an API request (it takes the
+    # request, returns a user or None): the session's by default; s3file_api.drf.authenticate
+    # for Django REST framework's authentication classes (tokens, JWT).
+    "S3FILE_API_AUTHENTICATION": "s3file.api.session_user",
+    # s3file_api's serializer fields take a file's bytes too (a plain DRF upload) for API
+    # fields that S3FILE_API_FIELDS enables; off, those take only values of direct uploads.
+    "S3FILE_API_RAW_UPLOADS": False,
 }
 
 

@@ -256,7 +256,8 @@ class S3FileInputMixin(Widget):
         request = REQUEST.get()
         if request is not None:
             get_token(request)
-        prefix, accept = store.upload_prefix(final), attrs.get("accept", "")
+        prefix = store.upload_prefix(final)
+        accept = attrs.get("accept", "")
         paths = offered_at(request, self.posts_to)
         return new_grant(
             prefix, max_size, accept, name, binding(request), paths, final=bool(final)
@@ -301,31 +302,54 @@ class S3FileInputMixin(Widget):
         grant = self.grant(store, attrs, name, final)
         max_size = grant.max_size
         accept = attrs.get("accept", "")
-        url, fields = store.presign_post(grant)
-        threshold = conf.get("S3FILE_MULTIPART_THRESHOLD")
-        if final and not conf.get("S3FILE_POST_TAGGING"):
-            threshold = 1  # parts carry the pending tag, a POST could not (S3Backend)
-        if not isinstance(store, MultipartBackend):
-            threshold = 0  # the dev storage takes one POST of any size it allows, no parts
-        multipart = {  # what the script needs to upload large files in parts (threshold 0: never)
-            "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
-            "threshold": threshold,
-            "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
-            "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
-        }
+        policy = upload_policy(grant, max_size, accept, self.checksum, final)
         return {
-            "data-s3f-url": url,
-            "data-s3f-fields": json.dumps(fields),
-            "data-s3f-signature": sign_grant(grant),
+            "data-s3f-url": policy["url"],
+            "data-s3f-fields": json.dumps(policy["fields"]),
+            "data-s3f-signature": policy["token"],
             "data-s3f-max-size": max_size,
-            "data-s3f-concurrency": conf.get("S3FILE_CONCURRENCY"),
-            "data-s3f-messages": json.dumps(messages(max_size)),
-            "data-s3f-checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if self.checksum else 0,
-            "data-s3f-multipart": json.dumps(multipart),
-            "data-s3f-types": json.dumps(extension_types(accept)),
+            "data-s3f-concurrency": policy["concurrency"],
+            "data-s3f-messages": json.dumps(policy["messages"]),
+            "data-s3f-checksum": policy["checksum"],
+            "data-s3f-multipart": json.dumps(policy["multipart"]),
+            "data-s3f-types": json.dumps(policy["types"]),
             # django-s3file 7.x marked its inputs so; templates written for it select them by it.
             "class": " ".join(dict.fromkeys([*str(attrs.get("class", "")).split(), "s3file"])),
         }
+
+
+def upload_policy(
+    grant: Grant, max_size: int, accept: str, checksum: bool, final: str = ""
+) -> dict[str, Any]:
+    """What the script needs to upload under ``grant`` (a rendered input carries it in its
+    data attributes, the API hands it out as JSON): where to POST, what to sign and check.
+    ``final``: the folder the files are claimed in (``S3FILE_CLAIM``), if any."""
+    store = backend()
+    if store is None:
+        raise ImproperlyConfigured("s3file: the default storage takes no direct uploads")
+    url, fields = store.presign_post(grant)
+    threshold = conf.get("S3FILE_MULTIPART_THRESHOLD")
+    if final and not conf.get("S3FILE_POST_TAGGING"):
+        threshold = 1  # parts carry the pending tag, a POST could not (S3Backend)
+    if not isinstance(store, MultipartBackend):
+        threshold = 0  # the dev storage takes one POST of any size it allows, no parts
+    multipart = {  # what the script needs to upload large files in parts (threshold 0: never)
+        "url": get_script_prefix() + conf.get("S3FILE_ENDPOINT_PATH") + "multipart/",
+        "threshold": threshold,
+        "concurrency": conf.get("S3FILE_MULTIPART_CONCURRENCY"),
+        "retries": conf.get("S3FILE_MULTIPART_RETRIES"),
+    }
+    return {
+        "url": url,
+        "fields": fields,
+        "token": sign_grant(grant),
+        "maxSize": max_size,
+        "concurrency": conf.get("S3FILE_CONCURRENCY"),
+        "messages": messages(max_size),
+        "checksum": conf.get("S3FILE_CHECKSUM_MAX_SIZE") if checksum else 0,
+        "multipart": multipart,
+        "types": extension_types(accept),
+    }
 
 
 class S3FileInput(ClearableFileInput):

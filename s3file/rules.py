@@ -17,7 +17,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from django.core.exceptions import SuspiciousOperation
@@ -56,7 +56,9 @@ class Grant(NamedTuple):
     and whose name and type meet ``accept`` (the input's list, item by item); posted back
     only under ``field`` (its rendered name) from the browser of ``binding`` (a hash of its
     CSRF secret, see ``binding()``), to one of ``paths``: the URL path of the view that
-    rendered the input, and those its page declared it posts to (``offered_at()``)."""
+    rendered the input, and those its page declared it posts to (``offered_at()``). An API grant
+    (``s3file.api``) names its API field instead, is bound to a user (``user_binding()``)
+    and to no view."""
 
     folder: str
     max_size: int
@@ -156,7 +158,8 @@ def check_file(max_size: int, accept: str, name: str, size: int, content_type: s
         raise Refused("too-large", f"{size} bytes is more than {max_size}")
     items = accept_items(accept)
     fallback = name_type(name) or "application/octet-stream"
-    lowered, kind = name.lower(), (content_type or "").lower().split(";")[0].strip()
+    lowered = name.lower()
+    kind = (content_type or "").lower().split(";")[0].strip()  # without its parameters
     for item in items:
         if item in ("*", "*/*"):
             return kind or fallback
@@ -281,6 +284,26 @@ def check_view(grant: Grant, request: HttpRequest) -> None:
     the view that rendered its input, or one its page declared (``Grant.paths``)."""
     if request.path not in grant.paths:
         raise Refused("view", f"grant for {list(grant.paths)} posted to {request.path!r}")
+
+
+def user_binding(user: Any) -> str:
+    """What ties an API grant (``s3file.api``) to the user it was given to: "u" and a hash of
+    the user model and primary key; "" for an anonymous user or None. A browser's
+    ``binding()`` is hex, so the two never meet."""
+    if user is None or not user.is_authenticated:
+        return ""
+    identity = f"user:{user._meta.label_lower}:{user.pk}"
+    return "u" + salted_hmac(BINDING_SALT, identity, algorithm="sha256").hexdigest()[:31]
+
+
+def check_user(grant: Grant, field: str, user: Any) -> None:
+    """Refuse (``Refused``) a grant used for another API field than the one it was given
+    for (code ``field``), or by another user than the one it was given to (``binding``)."""
+    if not grant.field or grant.field != field:
+        raise Refused("field", f"grant for field {grant.field!r} used for {field!r}")
+    bound = user_binding(user)
+    if not bound or not constant_time_compare(grant.binding, bound):
+        raise Refused("binding", "signed for another user")
 
 
 def check_binding(grant: Grant, field: str, request: HttpRequest) -> None:

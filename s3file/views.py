@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, Susp
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import conf
+from .api import check_requester
 from .backends import Missing, MultipartBackend, Rejected, Unavailable, backend
 from .multipart import (
     MultipartError,
@@ -30,7 +31,7 @@ from .multipart import (
     sign_upload,
     unsign_upload,
 )
-from .rules import Refused, check_browser, check_upload, content_length, unsign_grant
+from .rules import Refused, check_upload, content_length, unsign_grant
 from .signing import SignatureExpired
 
 logger = logging.getLogger("s3file")
@@ -61,7 +62,7 @@ def create(store: MultipartBackend[Any], data: Data, request: HttpRequest) -> Da
     content_type = str(data.get("contentType") or "application/octet-stream")
     if size <= 0:
         raise ValueError("an empty file needs no multipart upload")
-    check_browser(grant.binding, request)
+    check_requester(grant.binding, request)
     kept = check_upload(grant, key, size, content_type, by_name=store.by_name)
     upload_id, etag_md5 = store.create(key, kept)
     content_md5 = conf.get("S3FILE_MULTIPART_CONTENT_MD5") or not etag_md5
@@ -119,9 +120,9 @@ def multipart(request: HttpRequest, action: str) -> HttpResponse:
         data = json.loads(request.body)
         if action == "create":
             return JsonResponse(create(store, data, request))
-        # The handle create signed; only the browser that started the upload may go on.
+        # The handle create signed; only the browser (or API user) that started it may go on.
         upload = unsign_upload(str(data["upload"]))
-        check_browser(upload.binding, request)
+        check_requester(upload.binding, request)
         return JsonResponse(ACTIONS[action](store, upload, data))
     except MultipartError as e:
         return refusal(e.status, e.message, e.code, e.parts)

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The REST API of the single-page demo (/spa/): file fields take direct uploads.
+    "rest_framework",
+    "s3file_api",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sandbox.urls"
+
+# The single-page demo's API: the admin's session (with DRF's CSRF check) authenticates it
+# and the grant endpoint alike; its two file fields take direct uploads.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+}
+S3FILE_API_AUTHENTICATION = "s3file_api.drf.authenticate"
+S3FILE_API_FIELDS = {"demo.Report.document": {}, "demo.Report.cover": {}}
 WSGI_APPLICATION = "sandbox.wsgi.application"
 
 TEMPLATES = [

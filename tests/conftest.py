@@ -231,3 +231,30 @@ def s3_calls() -> Iterator[list[S3Call]]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@dataclass
+class APIUser:
+    """A user of the test API (``tests.apiapp``) and its DRF token."""
+
+    user: Any
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.token}"}
+
+
+def make_api_user(username: str) -> APIUser:
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    user = User.objects.create_user(username, password="pw")
+    return APIUser(user, Token.objects.create(user=user).key)
+
+
+@pytest.fixture
+def api_user(db: Any, settings: Any) -> APIUser:
+    """A user with a DRF token, on the test API's URLs."""
+    settings.ROOT_URLCONF = "tests.apiapp.urls"
+    return make_api_user("alice")

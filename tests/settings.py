@@ -39,6 +39,12 @@ INSTALLED_APPS = [
     # Optional: wagtail_s3file uploads its audio and video directly when it is installed.
     "wagtailmedia",
     "tests.mediaapp",
+    # Direct uploads for Django REST framework (and django-ninja, which needs no app).
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "s3file_api",
+    "tests.apiapp",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +92,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "loggers": {"django.security": {"handlers": ["null"], "propagate": False}},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+S3FILE_API_AUTHENTICATION = "s3file_api.drf.authenticate"
+S3FILE_API_FIELDS = {
+    "apiapp.Record.file": {},
+    "apiapp.Record.image": {"max_size": 5 * 1024**2},
 }
 
 WAGTAIL_SITE_NAME = "s3file tests"

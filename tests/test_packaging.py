@@ -15,7 +15,7 @@ import pytest
 
 import s3file
 
-PACKAGES = ["s3file", "s3file_admin", "wagtail_s3file"]
+PACKAGES = ["s3file", "s3file_admin", "wagtail_s3file", "s3file_api"]
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
 

@@ -72,9 +72,15 @@ export class FakeXHR {
     return "";
   }
 
+  /** The answer's `headers` (names in lower case), as an XHR reads them. */
+  getResponseHeader(name) {
+    return this.responseHeaders?.[name.toLowerCase()] ?? null;
+  }
+
   send(body) {
     FakeXHR.sent.push({ method: this.method, url: this.url, headers: this.headers, body });
-    const { status, text = "", progress = [] } = FakeXHR.answer(this, body);
+    const { status, text = "", progress = [], headers = {} } = FakeXHR.answer(this, body);
+    this.responseHeaders = headers;
     setTimeout(() => {
       for (const [loaded, total] of progress) {
         this.upload.dispatchEvent(

@@ -100,6 +100,28 @@ def test_admin_saves_a_report_with_files_uploaded_to_s3(
     assert bucket.keys("tmp/") == []
 
 
+def test_the_single_page_demo_creates_a_report_through_the_api(
+    page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
+) -> None:
+    sandbox, bucket = seaweedfs_sandbox
+    (tmp_path / "spa-cover.png").write_bytes(sample_png(64, 32))
+    (tmp_path / "spa-brief.txt").write_text("sent by the client")
+
+    log_in(page, sandbox.url)
+    page.goto(sandbox.url + "/spa/")
+    page.fill("input[name=title]", "SPA report")
+    page.set_input_files("input[name=document]", tmp_path / "spa-brief.txt")
+    page.set_input_files("input[name=cover]", tmp_path / "spa-cover.png")
+    page.click("button[type=submit]")
+
+    expect(page.locator("#status")).to_contain_text("Created report")
+    expect(page.locator("#reports")).to_contain_text("SPA report: spa-brief")
+    brief = [key for key in bucket.keys("reports/") if "spa-brief" in key]
+    assert [bucket.read(key) for key in brief] == [b"sent by the client"]
+    assert any("spa-cover" in key for key in bucket.keys("covers/"))
+    expect(page.locator("#progress")).to_have_attribute("value", "1")
+
+
 def test_wagtail_admin_edits_the_seeded_page_with_its_image_and_document(
     page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket]
 ) -> None:

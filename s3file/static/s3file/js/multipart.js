@@ -88,9 +88,12 @@ export function partsToSend(size, partSize, parts, sizes) {
     .filter((n) => sizes.get(n) !== partLength(n, size, partSize));
 }
 
-/** POST `body` as JSON to an endpoint of the multipart API; resolve to its answer. */
-async function call(url, body, signal) {
-  const headers = { "Content-Type": "application/json" };
+/**
+ * POST `body` as JSON to an endpoint of the multipart API; resolve to its answer. `extra`:
+ * headers of the API client's (client.js: a token), none for a rendered form.
+ */
+async function call(url, body, signal, extra = {}) {
+  const headers = { ...extra, "Content-Type": "application/json" };
   const xhr = await send("POST", url, JSON.stringify(body), { signal, headers, stall: 0 });
   const json = xhr.getResponseHeader("Content-Type")?.startsWith("application/json");
   const data = json ? JSON.parse(xhr.responseText) : {};
@@ -113,7 +116,7 @@ export async function uploadMultipart({
 }) {
   const config = JSON.parse(input.dataset.s3fMultipart);
   const api = (action, body, abortSignal = signal) =>
-    call(`${config.url}${action}/`, body, abortSignal);
+    call(`${config.url}${action}/`, body, abortSignal, config.headers);
   const memory = ["s3file", location.pathname, input.name, file.name, file.size,
     file.lastModified].join(":");
   const sizes = new Map(); // part number -> bytes in S3, or sent so far

@@ -1,0 +1,3 @@
+from typing import Any
+
+spectacular_settings: Any
