@@ -83,7 +83,9 @@ class S3UploadedFile(BaseFile):
         found = backend(storage)
         if found is None:
             raise SuspiciousOperation("s3file: direct uploads are off for this storage")
-        self.storage, self.backend, self.key = storage, found, key
+        self.storage = storage
+        self.backend = found
+        self.key = key
         self.storage_name = found.storage_name(key)
         #: (largest size, accept list) pairs the object must meet (``rules.check_file``).
         self.limits: list[tuple[int, str]] = []
@@ -122,7 +124,10 @@ class S3UploadedFile(BaseFile):
     def moved_to(self, backend: Backend[Any], key: str) -> None:
         """Follow the object to where a storage moved it; later saves copy from there."""
         self.close()
-        self.backend, self.key, self.temporary, self.etag = backend, key, False, ""
+        self.backend = backend
+        self.key = key
+        self.temporary = False
+        self.etag = ""
 
     @cached_property
     def _head(self) -> Head:
@@ -143,7 +148,9 @@ class S3UploadedFile(BaseFile):
         """The HEAD, once every limit is met; its ``content_type`` the type to keep: the
         object's when a type of the accept list took it, the extension's when an extension
         did (never the uploader's unchecked string), else its name's."""
-        head, params, name = self._head, {"name": self.name}, self.name or ""
+        head = self._head
+        params = {"name": self.name}
+        name = self.name or ""
         kept = name_type(name) or "application/octet-stream"
         for max_size, accept in self.limits:
             try:
@@ -177,8 +184,9 @@ class S3UploadedFile(BaseFile):
     def sha1(self) -> str:
         """The file's SHA-1 as hex: the checksum S3 verified when the browser sent one
         (one HEAD), else computed by streaming the object in bounded chunks."""
-        wanted = self.checksum_wanted  # then the HEAD asked for it
-        if value := self._head.sha1 if wanted else self.backend.sha1(self.key, self.etag):
+        # The HEAD asked for S3's checksum when it is wanted; else the backend may know one.
+        value = self._head.sha1 if self.checksum_wanted else self.backend.sha1(self.key, self.etag)
+        if value:
             return value
         digest = hashlib.file_digest(self.open(), SHA1)  # open() rewinds
         self.seek(0)
@@ -207,9 +215,9 @@ class S3UploadedFile(BaseFile):
 
     @property
     def file(self) -> IO[bytes]:
-        if (file := self._file) is None:
-            file = self._file = self.backend.open(self.key, self.size, self.etag)
-        return file
+        if self._file is None:
+            self._file = self.backend.open(self.key, self.size, self.etag)
+        return self._file
 
     @file.setter
     def file(self, value: IO[bytes] | None) -> None:

@@ -256,7 +256,8 @@ class S3FileInputMixin(Widget):
         request = REQUEST.get()
         if request is not None:
             get_token(request)
-        prefix, accept = store.upload_prefix(final), attrs.get("accept", "")
+        prefix = store.upload_prefix(final)
+        accept = attrs.get("accept", "")
         paths = offered_at(request, self.posts_to)
         return new_grant(
             prefix, max_size, accept, name, binding(request), paths, final=bool(final)

@@ -69,8 +69,10 @@ class S3FileMiddleware:
             return self.__acall__(request)
         get_response = cast(Callable[[HttpRequest], HttpResponseBase], self.get_response)
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
-        if on_endpoint and (response := endpoint(request)) is not None:
-            return response
+        if on_endpoint:
+            response = endpoint(request)
+            if response is not None:
+                return response
         current = REQUEST.set(request)  # for the grants rendered in this request
         try:
             if request.method != "POST":  # no files, nothing to clean up: the common case
@@ -98,8 +100,10 @@ class S3FileMiddleware:
             Callable[[HttpRequest], Awaitable[HttpResponseBase]], self.get_response
         )
         on_endpoint = request.path_info.startswith(conf.endpoint_prefix())
-        if on_endpoint and (response := await sync_to_async(endpoint)(request)) is not None:
-            return response
+        if on_endpoint:
+            response = await sync_to_async(endpoint)(request)
+            if response is not None:
+                return response
         current = REQUEST.set(request)
         try:
             if request.method != "POST":
@@ -216,7 +220,8 @@ def add_uploaded_files(request: HttpRequest) -> None:
             upload.folder = grant.folder
             uploads[field].append(upload)
     counts = Counter(upload.key for uploaded in uploads.values() for upload in uploaded)
-    if repeated := sorted(key for key, count in counts.items() if count > 1):
+    repeated = sorted(key for key, count in counts.items() if count > 1)
+    if repeated:
         # Each repeat would be copied in storage: one upload must not cost a copy per repeat.
         logger.warning("Refused a request posting uploaded files more than once: %s", repeated)
         raise Refused("repeated", f"key {repeated[0]!r} posted more than once")

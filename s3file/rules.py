@@ -158,7 +158,8 @@ def check_file(max_size: int, accept: str, name: str, size: int, content_type: s
         raise Refused("too-large", f"{size} bytes is more than {max_size}")
     items = accept_items(accept)
     fallback = name_type(name) or "application/octet-stream"
-    lowered, kind = name.lower(), (content_type or "").lower().split(";")[0].strip()
+    lowered = name.lower()
+    kind = (content_type or "").lower().split(";")[0].strip()  # without its parameters
     for item in items:
         if item in ("*", "*/*"):
             return kind or fallback
