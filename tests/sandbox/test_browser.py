@@ -104,7 +104,7 @@ def test_the_single_page_demo_creates_a_report_through_the_api(
     page: Page, seaweedfs_sandbox: tuple[RunningSandbox, SandboxBucket], tmp_path: Path
 ) -> None:
     sandbox, bucket = seaweedfs_sandbox
-    (tmp_path / "spa-cover.png").write_bytes(sample_png(64, 32))
+    (tmp_path / "spa-cover.png").write_bytes(sample_png(320, 180))
     (tmp_path / "spa-brief.txt").write_text("sent by the client")
 
     log_in(page, sandbox.url)
