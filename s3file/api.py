@@ -217,7 +217,9 @@ def grant_view(request: HttpRequest) -> HttpResponse:
         return refusal(413, "Malformed request.", "malformed")
     try:
         data = json.loads(request.body)
-        name, file, size = str(data["field"]), str(data["name"]), data["size"]
+        name = str(data["field"])
+        file = str(data["name"])
+        size = data["size"]
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise ValueError("size must be a whole number of bytes")
         kind = str(data.get("type") or "")

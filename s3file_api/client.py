@@ -43,7 +43,8 @@ class UploadError(Exception):
 
     def __init__(self, code: str, message: str, status: int = 0) -> None:
         super().__init__(message)
-        self.code, self.status = code, status
+        self.code = code
+        self.status = status
 
 
 def safe_name(name: str) -> str:
@@ -188,7 +189,8 @@ class Reporter:
     """The file's bytes sent, reported to ``progress`` one thread at a time."""
 
     def __init__(self, size: int, progress: Progress | None) -> None:
-        self.size, self.progress = size, progress
+        self.size = size
+        self.progress = progress
         self.sent = 0
         self.lock = threading.Lock()
 
@@ -206,7 +208,10 @@ class Multipart:
     def __init__(
         self, client: Client, config: Mapping[str, Any], path: Path, size: int, report: Reporter
     ) -> None:
-        self.client, self.config, self.path, self.size = client, config, path, size
+        self.client = client
+        self.config = config
+        self.path = path
+        self.size = size
         self.report = report
         self.urls: dict[int, str] = {}
         self.md5: dict[int, str] = {}
@@ -220,7 +225,8 @@ class Multipart:
         created = self.api(
             "create", {"token": token, "key": key, "size": self.size, "contentType": kind}
         )
-        self.handle, self.part_size = created["upload"], created["partSize"]
+        self.handle = created["upload"]
+        self.part_size = created["partSize"]
         self.content_md5 = created["contentMd5"]
         self.urls = {int(n): url for n, url in created.get("urls", {}).items()}
         numbers = list(range(1, created["parts"] + 1))
