@@ -153,9 +153,12 @@ def test_add_through_the_dev_endpoint(admin_page, dev_storage, dev_pending, tmp_
     report = Report.objects.get()
     assert (dev_storage / report.document.name).read_bytes() == b"local notes"
     assert (dev_storage / report.cover.name).read_bytes() == png()
-    # What the browser posted to the dev endpoint, in the upload folder (outside MEDIA_ROOT).
-    uploaded = sorted(p.name for p in (dev_pending / "tmp" / "s3file").rglob("*") if p.is_file())
-    assert uploaded == ["cover.png", "notes.txt"]
+    # The browser posted both files to the dev endpoint, into the upload folder (outside
+    # MEDIA_ROOT); saving moved them out of it (a rename), leaving each file's own folder.
+    pending = dev_pending / "tmp" / "s3file"
+    assert not [p for p in pending.rglob("*") if p.is_file()]
+    folders = [p for p in pending.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert len(folders) == 2
 
 
 # After the admin scripts handled each event (they listen on the document, this on the
