@@ -44,7 +44,7 @@ def test_axe_finds_nothing_of_ours_in_any_state_of_the_add_form(admin_page, s3, 
     audit(page, "admin add form, on load")
 
     page.click("input[name=_save]")  # Django's own errors: the title is required
-    page.locator(".field-title.errors").wait_for()
+    page.locator(".field-title .errorlist").wait_for()  # Django 5.2 and 6.x markup alike
     page.set_input_files("#id_document", files / "big.bin")  # over S3FILE_MAX_SIZE
     page.set_input_files("#id_cover", files / "notes.txt")  # not an image
     page.locator(".field-cover .s3file-errors").wait_for()
