@@ -45,3 +45,22 @@ def test_a_middleware_subclass_counts(settings):
         for m in settings.MIDDLEWARE
     ]
     assert check_middleware() == []
+
+
+def test_a_cache_that_keeps_nothing_is_a_warning(settings):
+    """Issue 20, item 11: with a DummyCache a double submit would save its upload twice."""
+    from s3file.checks import check_cache
+
+    assert check_cache() == []  # the test settings' local-memory cache
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    (warning,) = check_cache()
+    assert warning.id == "s3file.W002"
+    assert "saves its direct upload twice" in warning.msg
+
+
+def test_a_cache_alias_caches_lacks_is_an_error(settings):
+    from s3file.checks import check_cache
+
+    settings.S3FILE_CACHE = "uploads"
+    (error,) = check_cache()
+    assert error.id == "s3file.E005"
