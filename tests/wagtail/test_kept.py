@@ -377,3 +377,45 @@ def test_wagtailmedia_chooser_upload_tab_keeps_the_file_and_thumbnail(
     media = get_media_model().objects.get()
     assert (media.title, media.type) == ("Teaser", "video")
     assert (s3.read(media.file.name), s3.read(media.thumbnail.name)) == (video, poster)
+
+
+def test_image_chooser_replaces_a_kept_upload_with_a_new_choice(admin_page, article, s3, tmp_path):
+    field, form = open_upload_tab(admin_page, article, "image", "Choose an image")
+    fail_in_the_modal(form, write(tmp_path / "first.png", image_bytes(300, 200, seed=31)))
+    second = image_bytes(320, 240, seed=32)
+    with admin_page.expect_file_chooser() as chooser:
+        form.get_by_role("button", name="Replace").click()
+    chooser.value.set_files(write(tmp_path / "second.png", second))
+    expect(form.locator(".s3file-kept")).to_be_hidden()
+    assert events(admin_page, "kept-removed")[-1]["replaced"] is True
+
+    sent = choose_again(admin_page, s3, form, field, "Second")
+    assert [request.split()[0] for request in sent] == ["POST"]  # the new file, once
+    image = get_image_model().objects.get()
+    assert (image.title, image.width, image.height) == ("Second", 320, 240)
+    assert s3.read(image.file.name) == second
+
+
+def test_document_chooser_remove_makes_the_file_required_again(admin_page, article, s3, tmp_path):
+    field, form = open_upload_tab(admin_page, article, "document", "Choose a document")
+    fail_in_the_modal(form, write(tmp_path / "draft.pdf", b"%PDF-1.7 draft\n" * 500))
+    form.get_by_role("button", name="Remove").click()
+    file_input = form.locator("input[type=file]")
+    expect(file_input).to_be_visible()
+    expect(file_input).to_be_focused()
+
+    # Wagtail's own check in the browser: the file is required again, nothing is posted.
+    posts = requests_to(admin_page, admin_page.admin_url)
+    title(form).fill("Minutes")
+    form.get_by_role("button", name="Upload").click()
+    file_field = form.locator("[data-field]:has(input[type=file])")
+    expect(file_field.locator(".error-message")).to_contain_text(REQUIRED)
+    assert [p for p in posts if p.startswith("POST")] == []
+
+    final = b"%PDF-1.7 final\n" * 700
+    file_input.set_input_files(write(tmp_path / "final.pdf", final))
+    form.get_by_role("button", name="Upload").click()
+    expect(admin_page.locator(".modal-dialog")).to_have_count(0)
+    expect(field).to_contain_text("Minutes")
+    document = get_document_model().objects.get()
+    assert s3.read(document.file.name) == final
