@@ -419,3 +419,27 @@ def test_document_chooser_remove_makes_the_file_required_again(admin_page, artic
     expect(field).to_contain_text("Minutes")
     document = get_document_model().objects.get()
     assert s3.read(document.file.name) == final
+
+
+def test_multiple_upload_with_claims_saves_a_held_file_for_good(
+    admin_page, s3, settings, tmp_path
+):
+    # The upload goes into original_images/ (S3FILE_CLAIM), is copied to Wagtail's
+    # wagtail_uploads/ while held, then to original_images/: neither copy is pending.
+    settings.S3FILE_CLAIM = True
+    settings.S3FILE_POST_TAGGING = False  # SeaweedFS: files go in parts, which carry the tag
+    data = image_bytes(300, 200, seed=41)
+    admin_page.goto(f"{admin_page.admin_url}images/multiple/add/")
+    admin_page.evaluate(
+        "document.addEventListener('wagtail:images-upload', (e) => { e.detail.data.title = ''; })"
+    )
+    admin_page.set_input_files("#fileupload", write(tmp_path / "quay.png", data))
+    row = admin_page.locator("#upload-list > li.upload-success")
+    expect(row.locator("form[action*='/create_from_uploaded_']")).to_have_count(1)
+    [held] = s3.keys(prefix="wagtail_uploads/")
+    assert s3.client.get_object_tagging(Bucket=s3.name, Key=held)["TagSet"] == []
+
+    assert update_fails_then_succeeds(admin_page, s3, row, "Quay") == []
+    image = get_image_model().objects.get()
+    assert s3.read(image.file.name) == data
+    assert s3.client.get_object_tagging(Bucket=s3.name, Key=image.file.name)["TagSet"] == []
