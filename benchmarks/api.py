@@ -122,17 +122,18 @@ def render(result: dict[str, Any]) -> str:
     ]
     part = DEFAULTS["S3FILE_MULTIPART_PART_SIZE"] // MiB
     concurrency = DEFAULTS["S3FILE_MULTIPART_CONCURRENCY"]
+    size = report.size_label(params["size_mib"])
     return f"""## {TITLE}
 
 {report.table(headers, rows)}
 
-A {report.size_label(params["size_mib"])} file, medians of {params["runs"]} runs per row; in
-each run the two took turns, each run in a different order. Headless Chromium on pages of one
-Django server (s3file at its defaults: multipart above 64 MiB, {part} MiB parts,
-{concurrency} at a time), SeaweedFS on loopback (another origin: CORS preflights included).
-**form script**: the rendered form's upload, from `s3file:start` to `s3file:done` (its grant
-came with the page). **JS client**: `upload(file, {{field}})` of `s3file/js/client.js` on a
-page with no form, from the call to the value it resolves to: the grant endpoint's round trip
-(*grant request*), then the same upload code (`create`, `sign`, parts with their MD5s,
-`complete`). *÷ form script*: seconds over the form script's (above 1, the client is slower).
+A {size} file, medians of {params["runs"]} runs per row; in each run the two took turns, each
+run in a different order. Headless Chromium on pages of one Django server (s3file at its
+defaults: multipart above 64 MiB, {part} MiB parts, {concurrency} at a time), SeaweedFS on
+loopback (another origin: CORS preflights included). **form script**: the rendered form's
+upload, from `s3file:start` to `s3file:done` (its grant came with the page). **JS client**:
+`upload(file, {{field}})` of `s3file/js/client.js` on a page with no form, from the call to
+the value it resolves to: the grant endpoint's round trip (*grant request*), then the same
+upload code (`create`, `sign`, parts with their MD5s, `complete`). *÷ form script*: seconds
+over the form script's (above 1, the client is slower).
 """
