@@ -98,7 +98,7 @@ def test_good_api_fields_pass(settings, fields):
 def test_a_bad_api_field_entry_is_an_error_that_names_it(settings, fields, says):
     settings.S3FILE_API_FIELDS = fields
     (error,) = check_api_fields()
-    assert error.id == "s3file.E006"
+    assert error.id == "s3file.E005"
     assert says in error.msg
     assert "app_label.Model.field" in error.hint
 
