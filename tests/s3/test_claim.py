@@ -116,6 +116,8 @@ def test_a_callable_upload_to_still_uploads_to_the_upload_folder_and_copies(
     assert claims.keys() == ["scans/scan.pdf"]
     assert claims.read("scans/scan.pdf") == data
     assert "CopyObject" in ops
+    # The upload was an attachment (multipart uploads are created so); the copy is not.
+    assert "ContentDisposition" not in claims.head("scans/scan.pdf")
 
 
 def test_saving_a_claimed_upload_again_copies_it_and_keeps_the_first(client, claims, s3_calls):
@@ -132,6 +134,19 @@ def test_saving_a_claimed_upload_again_copies_it_and_keeps_the_first(client, cla
     assert one == key and two == "documents/twice.pdf"
     assert claims.read(one) == data and claims.read(two) == data
     assert "CopyObject" in ops and "DeleteObject" not in ops
+    assert claims.head(one)["ContentDisposition"] == "attachment"  # claimed: as uploaded
+    assert "ContentDisposition" not in claims.head(two)  # copied: the storage's parameters
+
+
+def test_a_claimed_object_stays_an_attachment(client, claims):
+    """S3 changes an object's metadata only by copying it, which the claim exists to avoid:
+    the final object keeps the ``Content-Disposition: attachment`` it was uploaded with."""
+    attrs = inputs(client, "/upload/")["file"]
+    key = upload(client, attrs, "page.html", b"<h1>hi</h1>" * 600_000, "text/html")
+    assert submit(client, "/upload/", attrs, "file", key, title="page").status_code == 200
+    assert Document.objects.get().file.name == key
+    head = claims.head(key)
+    assert (head["ContentDisposition"], head["ContentType"]) == ("attachment", "text/html")
 
 
 def test_a_second_submit_of_a_claimed_upload_saves_nothing(client, claims, s3_calls):
