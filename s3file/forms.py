@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.forms.widgets import ClearableFileInput, Media, Script
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix
@@ -46,6 +47,28 @@ KEPT_TEMPLATE = "s3file/widgets/kept.html"
 
 #: Marks ``FileField.formfield`` once ``install()`` has wrapped it.
 INSTALLED = "s3file_installed"
+
+
+#: Callables that name, for the request an input renders in, more URLs its form posts to
+#: (``add_posts_to()``).
+TARGETS: list[Callable[[HttpRequest], Iterable[str]]] = []
+
+
+def add_posts_to(targets: Callable[[HttpRequest], Iterable[str]]) -> None:
+    """Have every input rendered in a request take its keys also at the URLs (paths, or
+    names of URLs without arguments) that ``targets(request)`` names, as if each input
+    declared them in ``posts_to``: for an integration whose pages post forms to views of
+    their own (Wagtail's choosers post their "create" tab to another view, its preview panel
+    posts the edit form to a preview view). Once per callable."""
+    if targets not in TARGETS:
+        TARGETS.append(targets)
+
+
+def declared_targets(request: HttpRequest | None) -> list[str]:
+    """The URLs ``add_posts_to()``'s callables name for ``request`` (none without one)."""
+    if request is None:
+        return []
+    return [target for targets in TARGETS for target in targets(request)]
 
 
 def messages(max_size: int) -> dict[str, str]:
@@ -268,7 +291,7 @@ class S3FileInputMixin(Widget):
             get_token(request)
         prefix = store.upload_prefix(final)
         accept = attrs.get("accept", "")
-        paths = offered_at(request, self.posts_to)
+        paths = offered_at(request, [*self.posts_to, *declared_targets(request)])
         return new_grant(
             prefix, max_size, accept, name, binding(request), paths, final=bool(final)
         )

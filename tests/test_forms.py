@@ -230,3 +230,29 @@ def test_bytes_posted_to_a_plain_file_input_raise_no_warning(client, settings, c
     assert response.status_code == 200
     assert not bytes_warnings(caplog)
     assert "S3File-Warning" not in response.headers
+
+
+@pytest.mark.django_db
+def test_add_posts_to_declares_more_urls_for_every_input_rendered(
+    client, dev_storage, settings, monkeypatch
+):
+    """An integration names, per request, where its pages post forms (``add_posts_to``):
+    every input rendered there takes its keys at those URLs too, and nowhere else."""
+    from s3file import forms as s3file_forms
+    from tests.hardening import dev_post, render, submit
+
+    settings.ROOT_URLCONF = "tests.hardening"
+    settings.S3FILE_DEV_ENDPOINT = True
+    monkeypatch.setattr(s3file_forms, "TARGETS", [])
+    s3file_forms.add_posts_to(lambda request: ["/h/other/"] if request.path == "/h/" else [])
+    s3file_forms.add_posts_to(s3file_forms.TARGETS[0])  # once per callable
+    assert len(s3file_forms.TARGETS) == 1
+
+    attrs = render(client)["doc"]
+    assert unsign_grant(attrs["data-s3f-signature"]).paths == ("/h/", "/h/other/")
+    _, key = dev_post(client, attrs, "a.txt", b"declared")
+    answer = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/other/")
+    assert answer.json() == {"saved": {"doc": "saved/doc/a.txt"}}
+    # Rendered at another view, the callable names nothing: only that view is offered.
+    elsewhere = render(client, "/h/one/")["file"]
+    assert unsign_grant(elsewhere["data-s3f-signature"]).paths == ("/h/one/",)

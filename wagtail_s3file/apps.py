@@ -14,9 +14,10 @@ class WagtailS3FileConfig(AppConfig):
     def ready(self) -> None:
         from django.db import models
 
-        from s3file.forms import S3FileInput
+        from s3file.forms import S3FileInput, add_posts_to
 
         from . import checks, compat, metadata  # noqa: F401  (importing checks registers them)
+        from .widgets import admin_targets
 
         # Every Wagtail name below comes through compat: one that moved leaves its part to
         # Wagtail instead of start-up failing.
@@ -31,6 +32,9 @@ class WagtailS3FileConfig(AppConfig):
         if register_form_field_override is not None:
             register_form_field_override(models.FileField, override={"widget": S3FileInput})
         compat.set_default_form_bases()
+        # Inputs rendered in a chooser or an editor: their forms also post to the chooser's
+        # "create" view and to the editor's preview.
+        add_posts_to(admin_targets)
         if apps.is_installed("wagtailmedia"):  # optional: imported only when installed
             from . import media
 

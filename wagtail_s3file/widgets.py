@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext
 from wagtail.images.models import AbstractImage
@@ -79,12 +80,13 @@ class DirectFileInput(S3FileInputMixin, forms.FileInput):
         return data
 
 
-def chooser_targets() -> list[str]:
-    """Where a form rendered in the current request posts, when that request is a Wagtail
-    chooser's: its upload tab's form goes to the chooser's ``create`` view (wagtailmedia's
-    to its ``chooser_upload`` views), not to the chooser that rendered it. Elsewhere (add,
-    edit and multiple upload pages, which post to themselves): nothing."""
-    request = REQUEST.get()
+def chooser_targets(request: HttpRequest | None = None) -> list[str]:
+    """Where a form rendered in ``request`` (default: the current request) posts, when that
+    request is a Wagtail chooser's: its upload or "create" tab's form goes to the chooser's
+    ``create`` view (wagtailmedia's to its ``chooser_upload`` views), not to the chooser that
+    rendered it; so do snippet choosers' "create" tabs. Elsewhere (add, edit and multiple
+    upload pages, which post to themselves): nothing."""
+    request = REQUEST.get() if request is None else request
     if request is None:
         return []
     try:
@@ -99,6 +101,31 @@ def chooser_targets() -> list[str]:
     except NoReverseMatch:
         pass  # a chooser without an upload tab
     return []
+
+
+def preview_targets(request: HttpRequest) -> list[str]:
+    """Where else a page's or snippet's add or edit form rendered in ``request`` posts: its
+    preview view (``preview_on_add``, ``preview_on_edit``), to which Wagtail's preview panel
+    posts the whole form, keys of kept uploads included. Elsewhere: nothing."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return []
+    if not match.namespace or match.url_name not in ("add", "edit"):
+        return []
+    name = f"{match.namespace}:preview_on_{match.url_name}"
+    try:
+        return [reverse(name, args=match.args, kwargs=match.kwargs)]
+    except NoReverseMatch:
+        return []  # a model without previews
+
+
+def admin_targets(request: HttpRequest) -> list[str]:
+    """The views Wagtail's admin posts a form rendered in ``request`` to, besides the view
+    that rendered it: what every input rendered there declares (``s3file.forms.add_posts_to``,
+    which ``WagtailS3FileConfig.ready`` calls), including the inputs of forms Wagtail builds
+    itself (a snippet chooser's "create" tab, a page's fields)."""
+    return [*chooser_targets(request), *preview_targets(request)]
 
 
 def saved_in(model: Any, name: str = "file") -> tuple[str, models.FileField | None]:

@@ -23,3 +23,22 @@ class ArticlePage(Page):
         FieldPanel("document"),
         FieldPanel("body"),
     ]
+
+
+class BrochurePage(Page):
+    """A page with a file field of its own: its input renders in the page editor, whose
+    preview panel posts the form to the preview view."""
+
+    attachment = models.FileField(upload_to="brochures/", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("attachment")]
+
+
+class Leaflet(models.Model):
+    """A snippet with a file field, whose chooser has a "create" tab (``wagtail_hooks``)."""
+
+    title = models.CharField(max_length=100)
+    file = models.FileField(upload_to="leaflets/")
+
+    def __str__(self) -> str:
+        return self.title
