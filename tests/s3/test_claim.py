@@ -124,10 +124,11 @@ def test_saving_a_claimed_upload_again_copies_it_and_keeps_the_first(client, cla
     attrs = inputs(client, "/upload/")["file"]
     data = body(6 * MiB)
     key = upload(client, attrs, "twice.pdf", data, "application/pdf")
-    assert submit(client, "/upload/", attrs, "file", key, title="one").status_code == 200
+    # One upload saved by two objects (as a view that attaches it twice): no second claim.
+    uploaded = S3UploadedFile(storages["default"], key)
+    Document.objects.create(title="one", file=uploaded)
     s3_calls.clear()
-    # The same key posted again (a second submit of the same form): no second claim.
-    assert submit(client, "/upload/", attrs, "file", key, title="two").status_code == 200
+    Document.objects.create(title="two", file=uploaded)
     ops = operations(s3_calls)
     one, two = (d.file.name for d in Document.objects.order_by("pk"))
     assert one == key and two == "documents/twice.pdf"
@@ -146,6 +147,24 @@ def test_a_claimed_object_stays_an_attachment(client, claims):
     assert Document.objects.get().file.name == key
     head = claims.head(key)
     assert (head["ContentDisposition"], head["ContentType"]) == ("attachment", "text/html")
+
+
+def test_a_second_submit_of_a_claimed_upload_saves_nothing(client, claims, s3_calls):
+    """Issue 20, item 11: the same key posted again (the form submitted twice) is the
+    field's error, neither claimed again nor copied."""
+    attrs = inputs(client, "/upload/")["file"]
+    data = body(6 * MiB)
+    key = upload(client, attrs, "twice.pdf", data, "application/pdf")
+    assert submit(client, "/upload/", attrs, "file", key, title="one").status_code == 200
+    s3_calls.clear()
+    response = submit(client, "/upload/", attrs, "file", key, title="two")
+    ops = operations(s3_calls)
+    assert response.status_code == 200
+    assert "“twice.pdf” was saved already" in response.content.decode()
+    assert [d.file.name for d in Document.objects.all()] == [key]
+    assert claims.keys() == [key]
+    assert not COPIES & set(ops)
+    assert "GetObjectTagging" not in ops and "DeleteObject" not in ops
 
 
 def test_a_key_longer_than_the_field_allows_is_copied_to_a_shorter_name(client, claims):
