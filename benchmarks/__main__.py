@@ -31,6 +31,8 @@ BENCHMARKS = {
     "per request (runserver)",
     "claim": "8. the final POST of 1 MiB, 256 MiB and 1 GiB uploads: claimed where they lie "
     "(Wagtail document, FileField(upload_to='docs/')) against copied (callable upload_to)",
+    "api": "9. a 1 GiB upload through the JS client (client.js, the grant endpoint) next to "
+    "the form script, side by side",
 }
 #: The module of each benchmark (``wagtail`` would read as Wagtail's own package).
 MODULES = {name: f"benchmarks.{name}" for name in BENCHMARKS} | {
@@ -77,6 +79,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--move-sizes", help="move benchmark objects in MiB, comma-separated (default 64,512)"
     )
     parser.add_argument("--browser-size", type=int, help="browser upload in MiB (1024)")
+    parser.add_argument(
+        "--api-size", type=int, help="JS client against form script: file in MiB (1024)"
+    )
     parser.add_argument(
         "--uppy-sizes", help="Uppy comparison: file sizes in MiB, comma-separated (100,1024)"
     )
@@ -130,8 +135,10 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.peer_sizes, ctx.peer_links, ctx.peer_runs = [100], ["loopback", "500mbit"], 1
         ctx.load_count, ctx.load_runs = 40, 1
         ctx.claim_sizes, ctx.claim_runs = [1, 64], 1
+        ctx.api_size = 96  # above the 64 MiB multipart threshold: 6 parts
+        ctx.api_runs = 1
     if args.runs:
-        ctx.runs = ctx.move_runs = args.runs
+        ctx.runs = ctx.move_runs = ctx.api_runs = args.runs
     if args.browser_runs:
         ctx.browser_runs = args.browser_runs
     if args.sizes:
@@ -140,6 +147,8 @@ def context(args: argparse.Namespace, work_dir: Path) -> Context:
         ctx.move_sizes = [int(size) for size in args.move_sizes.split(",")]
     if args.browser_size:
         ctx.browser_size = args.browser_size
+    if args.api_size:
+        ctx.api_size = args.api_size
     if args.uppy_sizes:
         ctx.peer_sizes = [int(size) for size in args.uppy_sizes.split(",")]
     if args.uppy_links:

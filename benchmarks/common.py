@@ -39,6 +39,8 @@ class Context:
     load_runs: int = 2  # ... runs per server model
     claim_sizes: list[int] = field(default_factory=lambda: [1, 256, 1024])  # MiB, final POST
     claim_runs: int = 3
+    api_size: int = 1024  # MiB, JS client against the form script
+    api_runs: int = 3
     rounds: int = 20  # middleware benchmark: interleaved rounds ...
     batch: int = 100  # ... of this many requests per request kind and stack
     _files: dict[int, Path] = field(default_factory=dict)

@@ -141,6 +141,10 @@ if os.environ.get("BENCH_CLAIM") == "1":
     S3FILE_CLAIM = True
     S3FILE_POST_TAGGING = False
 
+# The JS client's benchmark (api.py): one API field of the site's own, its one user.
+S3FILE_API_FIELDS = {"bench": {}}
+S3FILE_API_AUTHENTICATION = "benchmarks.views.bench_user"
+
 # The browser benchmark starts one server per multipart configuration.
 for _name in ("S3FILE_MULTIPART_THRESHOLD", "S3FILE_MULTIPART_CONCURRENCY"):
     if _name in os.environ:

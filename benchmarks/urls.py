@@ -9,6 +9,7 @@ urlpatterns = [
     path("upload/", views.upload),
     path("claim/<str:model>/", views.model_form),
     path("uppy/", views.uppy),
+    path("client/", views.client),
     # Companion's S3 routes, as Uppy's AwsS3 plugin calls them (see companion.py).
     path("companion/s3/params", companion.params),
     path("companion/s3/multipart", companion.create),

@@ -44,6 +44,27 @@ def uppy(request: HttpRequest) -> HttpResponse:
     return render(request, "benchmarks/uppy.html")
 
 
+def client(request: HttpRequest) -> HttpResponse:
+    """A page with no form that uploads its chosen file with ``s3file/js/client.js``."""
+    return render(request, "benchmarks/client.html")
+
+
+class BenchUser:
+    """The one user of the benchmark site, which has no database (``bench_user``)."""
+
+    is_authenticated = True
+    pk = 1
+
+    class _meta:  # noqa: N801  (what user_binding() reads of a model)
+        label_lower = "benchmarks.user"
+
+
+def bench_user(request: HttpRequest) -> BenchUser:
+    """``S3FILE_API_AUTHENTICATION`` of the benchmark site: every request is its user's (the
+    benchmark measures uploads, not authentication)."""
+    return BenchUser()
+
+
 def plain(request: HttpRequest) -> HttpResponse:
     form = PlainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

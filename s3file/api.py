@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from . import conf
 from .backends import backend, default_storage
 from .files import S3UploadedFile
-from .forms import upload_policy
+from .forms import claim_folder, final_folder, upload_policy
 from .rules import (
     Refused,
     check_browser,
@@ -131,7 +131,8 @@ def allowed(found: Target, request: HttpRequest, user: Any) -> bool:
 def grant(request: HttpRequest, name: str, file: str, size: int, content_type: str) -> Any:
     """The upload policy (``forms.upload_policy``) for ``file`` in API field ``name``, for
     the user of ``request``; ``Refused`` with code ``disabled``, ``forbidden``, ``too-large``
-    or ``type``."""
+    or ``type``. With ``S3FILE_CLAIM``, a model field with a string ``upload_to`` gets its
+    uploads into a new subfolder of its folder, where saving claims them (no copy)."""
     found = target(name)
     user = request_user(request)
     if not allowed(found, request, user):
@@ -140,8 +141,14 @@ def grant(request: HttpRequest, name: str, file: str, size: int, content_type: s
     store = backend()
     if store is None:
         raise Refused("off", "the default storage takes no direct uploads")
-    made = new_grant(store.upload_prefix(), found.max_size, found.accept, name, user_binding(user))
-    policy = upload_policy(made, found.max_size, found.accept, checksum=False)
+    # As a model form's input: into the model field's folder, claimed there when saved.
+    field = model_field(name)
+    folder = final_folder(field) if isinstance(field, models.FileField) else ""
+    final = claim_folder(store, folder, getattr(field, "storage", None))
+    prefix = store.upload_prefix(final)
+    binding = user_binding(user)
+    made = new_grant(prefix, found.max_size, found.accept, name, binding, final=bool(final))
+    policy = upload_policy(made, found.max_size, found.accept, checksum=False, final=final)
     return {**policy, "field": name, "accept": found.accept}
 
 

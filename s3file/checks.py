@@ -1,13 +1,18 @@
-"""System checks: the insecure dev endpoint in production, a missing or misplaced middleware."""
+"""System checks: the insecure dev endpoint in production, a missing or misplaced middleware,
+an overwriting storage, mistakes in ``S3FILE_API_FIELDS``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.module_loading import import_string
 
+from . import conf
 from .backends import backend, default_storage, local_backend
 from .middleware import MIDDLEWARE_PATH, S3FileMiddleware, middleware_installed
 
@@ -96,3 +101,93 @@ def check_overwrite(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
             id="s3file.E004",
         )
     ]
+
+
+#: The options an entry of ``S3FILE_API_FIELDS`` may have.
+API_FIELD_OPTIONS = {"max_size", "accept", "permission"}
+
+
+@register()
+def check_api_fields(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Each entry of ``S3FILE_API_FIELDS`` names a model file field (``app_label.Model.field``)
+    or a name of the project's own, with options the grant endpoint can use: a mistake there
+    would otherwise show only as a refused or failing upload."""
+    enabled = conf.get("S3FILE_API_FIELDS")
+    if isinstance(enabled, (list, tuple)):
+        enabled = dict.fromkeys(enabled, {})
+    if not isinstance(enabled, dict):
+        return [api_field_error("S3FILE_API_FIELDS is neither a dict nor a list of names.")]
+    errors: list[CheckMessage] = []
+    for name, options in enabled.items():
+        problem = api_field_problem(name, options)
+        if problem:
+            errors.append(api_field_error(f"S3FILE_API_FIELDS[{name!r}]: {problem}"))
+    return errors
+
+
+def api_field_error(message: str) -> Error:
+    return Error(
+        message,
+        hint="Name a model's FileField or ImageField as 'app_label.Model.field' (or a name of "
+        "your own without two dots), with options max_size (bytes, a positive whole number), "
+        "accept (a string like an accept attribute's) and permission (a callable or its "
+        "dotted path): see the API fields in django-s3file's documentation.",
+        id="s3file.E005",
+    )
+
+
+def api_field_problem(name: Any, options: Any) -> str:
+    """What is wrong with one entry of ``S3FILE_API_FIELDS``; empty if nothing."""
+    if not isinstance(name, str) or not name:
+        return "the name is not a non-empty string."
+    if name.count(".") == 2:
+        problem = model_field_problem(name)
+        if problem:
+            return problem
+    if options is None:
+        return ""
+    if not isinstance(options, dict):
+        return "the options are not a dict."
+    unknown = sorted(set(options) - API_FIELD_OPTIONS, key=str)
+    if unknown:
+        return f"unknown options {', '.join(map(repr, unknown))}."
+    max_size = options.get("max_size")
+    if max_size is not None and not (
+        isinstance(max_size, int) and not isinstance(max_size, bool) and max_size > 0
+    ):
+        return f"max_size {max_size!r} is not a positive whole number of bytes."
+    accept = options.get("accept")
+    if accept is not None and not isinstance(accept, str):
+        return f"accept {accept!r} is not a string."
+    return permission_problem(options.get("permission"))
+
+
+def model_field_problem(name: str) -> str:
+    """What is wrong with ``app_label.Model.field`` as a model file field; empty if nothing."""
+    label, _, field_name = name.rpartition(".")
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return f"there is no model {label!r} (is its app installed?)."
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return f"{label} has no field {field_name!r}."
+    if not isinstance(field, models.FileField):
+        return f"{label}.{field_name} is a {type(field).__name__}, not a FileField."
+    return ""
+
+
+def permission_problem(permission: Any) -> str:
+    """What is wrong with a ``permission`` option; empty if nothing."""
+    if permission is None or callable(permission):
+        return ""
+    if not isinstance(permission, str):
+        return f"permission {permission!r} is neither a callable nor a dotted path."
+    try:
+        found = import_string(permission)
+    except ImportError:
+        return f"permission {permission!r} cannot be imported."
+    if not callable(found):
+        return f"permission {permission!r} is not callable."
+    return ""

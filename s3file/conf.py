@@ -35,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "S3FILE_REPLACE_WIDGETS": True,
     # Largest file the browser hashes (in memory) for widgets with checksum=True.
     "S3FILE_CHECKSUM_MAX_SIZE": 256 * 1024**2,
+    # Take the SHA-1 the browser posts with a file it sent in parts (S3 verifies none) where
+    # the uploader's word is enough (Wagtail's file_hash); False: read the object to hash it.
+    "S3FILE_TRUST_BROWSER_SHA1": True,
     # Uploads the browser runs at once per form.
     "S3FILE_CONCURRENCY": 4,
     # Upload straight into the folder a file is saved in, where the page knows it (a string

@@ -97,6 +97,10 @@ class S3UploadedFile(BaseFile):
         self.temporary = True
         #: Whether the widget had the browser send a SHA-1 (then the HEAD asks for it).
         self.checksum_wanted = False
+        #: The SHA-1 (hex) the browser posted with the key, for a file it sent in parts (S3
+        #: verifies no whole-file SHA-1 of those); "" if none. The uploader's word, which
+        #: nothing checks: only for what trusts the uploader (Wagtail's ``file_hash``).
+        self.stated_sha1 = ""
         #: The version the HEAD saw, which reads and copies insist on ("": none yet).
         self.etag = ""
         #: The folder of the grant it was posted back under (the middleware sets it): a form
@@ -182,13 +186,20 @@ class S3UploadedFile(BaseFile):
         return None
 
     @cached_property
+    def verified_sha1(self) -> str:
+        """The SHA-1 (hex) S3 verified when the browser sent the file with one (one HEAD),
+        or "" (none: a file sent in parts, or without ``checksum``); reads no byte."""
+        # The HEAD asked for S3's checksum when it is wanted; else the backend may know one.
+        if self.checksum_wanted:
+            return self._head.sha1
+        return self.backend.sha1(self.key, self.etag)
+
+    @cached_property
     def sha1(self) -> str:
         """The file's SHA-1 as hex: the checksum S3 verified when the browser sent one
         (one HEAD), else computed by streaming the object in bounded chunks."""
-        # The HEAD asked for S3's checksum when it is wanted; else the backend may know one.
-        value = self._head.sha1 if self.checksum_wanted else self.backend.sha1(self.key, self.etag)
-        if value:
-            return value
+        if self.verified_sha1:
+            return self.verified_sha1
         digest = hashlib.file_digest(self.open(), SHA1)  # open() rewinds
         self.seek(0)
         return digest.hexdigest()

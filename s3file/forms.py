@@ -23,7 +23,14 @@ from . import conf
 from .backends import Backend, MultipartBackend, backend
 from .compat import add_base
 from .files import S3UploadedFile
-from .middleware import MARKER, REQUEST, SIGNATURE_SUFFIX, bytes_posted, middleware_installed
+from .middleware import (
+    MARKER,
+    REQUEST,
+    SHA1_SUFFIX,
+    SIGNATURE_SUFFIX,
+    bytes_posted,
+    middleware_installed,
+)
 from .rules import (
     Grant,
     binding,
@@ -236,6 +243,9 @@ class S3FileInputMixin(Widget):
             "marker": MARKER,
             "signature_name": name + SIGNATURE_SUFFIX,
             "signatures": [sign_grant(grant._replace(folder=folder)) for folder in folders],
+            # The SHA-1s the browser stated, posted again, so the next submit reads no byte.
+            "sha1_name": name + SHA1_SUFFIX,
+            "sha1s": [f"{u.stated_sha1}:{u.key}" for u in uploads if u.stated_sha1],
         }
 
     def grant(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -31,6 +32,10 @@ MIDDLEWARE_PATH = "s3file.middleware.S3FileMiddleware"
 #: Name of the POST field the script adds once per uploaded input; its values are field names.
 MARKER = "s3file"
 SIGNATURE_SUFFIX = "-s3f-signature"
+#: Suffix of the POST field whose values are "<sha1 hex>:<key>": the SHA-1 the script
+#: computed of a file it sent in parts (``S3UploadedFile.stated_sha1``).
+SHA1_SUFFIX = "-s3f-sha1"
+SHA1_HEX = re.compile(r"[0-9a-f]{40}")
 #: The request ``S3FileMiddleware`` is handling in this thread or task, if any (widgets render
 #: without one, and a grant is bound to the browser that asked for the page).
 REQUEST: ContextVar[HttpRequest | None] = ContextVar("s3file_request", default=None)
@@ -207,8 +212,10 @@ def add_uploaded_files(request: HttpRequest) -> None:
             logger.warning("Refused uploaded files for field %r: %s", field, e)
             raise
         uploads[field] = []
+        stated = stated_sha1s(post.getlist(field + SHA1_SUFFIX))
         for key in keys:
             upload = S3UploadedFile(storage, key)
+            upload.stated_sha1 = stated.get(key, "")
             grant = next(g for g in grants if key.startswith(g.folder + "/"))
             try:
                 check_binding(grant, field, request)
@@ -238,7 +245,19 @@ def add_uploaded_files(request: HttpRequest) -> None:
         for field, uploaded in uploads.items():
             post.pop(field, None)
             post.pop(field + SIGNATURE_SUFFIX, None)
+            post.pop(field + SHA1_SUFFIX, None)
             files.setlist(field, uploaded)
+
+
+def stated_sha1s(values: list[str]) -> dict[str, str]:
+    """The SHA-1s posted as "<sha1 hex>:<key>", by key; a malformed value is ignored (the
+    file is then hashed by reading it, as one posted without)."""
+    found = {}
+    for value in values:
+        digest, _, key = value.partition(":")
+        if SHA1_HEX.fullmatch(digest) and key:
+            found[key] = digest
+    return found
 
 
 def middleware_installed() -> bool:

@@ -4,6 +4,7 @@ for DRF's clients (``S3FILE_API_AUTHENTICATION = "s3file_api.drf.authenticate"``
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth import get_user
@@ -20,6 +21,8 @@ from s3file import conf
 from s3file.api import target, uploaded_file
 from s3file.rules import Refused
 
+logger = logging.getLogger("s3file")
+
 
 def authenticate(request: HttpRequest) -> Any:
     """The user DRF's ``DEFAULT_AUTHENTICATION_CLASSES`` find for ``request`` (a token, a
@@ -30,9 +33,13 @@ def authenticate(request: HttpRequest) -> Any:
         # SessionAuthentication reads: set it the same lazy way.
         request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
     authenticators = [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    # SessionAuthentication's CSRF check reads request.POST, which DRF parses: without
+    # parsers, a JSON body is an unsupported media type and the session never counts.
+    parsers = [parser() for parser in api_settings.DEFAULT_PARSER_CLASSES]
     try:
-        return Request(request, authenticators=authenticators).user
-    except exceptions.APIException:
+        return Request(request, parsers=parsers, authenticators=authenticators).user
+    except exceptions.APIException as e:
+        logger.info("DRF refused the credentials of an upload request: %s", e)
         return None
 
 

@@ -73,13 +73,13 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "sandbox.urls"
 
-# The single-page demo's API: the admin's session authenticates it (DRF, with its CSRF
-# check) and the grant endpoint (s3file's session default); its two file fields take direct
-# uploads.
+# The single-page demo's API: the admin's session authenticates it and the grant endpoint
+# (DRF's SessionAuthentication, with its CSRF check, for both); its two file fields take
+# direct uploads.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
-S3FILE_API_AUTHENTICATION = "s3file.api.session_user"
+S3FILE_API_AUTHENTICATION = "s3file_api.drf.authenticate"
 S3FILE_API_FIELDS = {"demo.Report.document": {}, "demo.Report.cover": {}}
 WSGI_APPLICATION = "sandbox.wsgi.application"
 

@@ -168,6 +168,37 @@ def test_an_explicit_field_names_its_target_and_may_take_raw_bytes(api_user, set
     assert serializer.errors["avatar"][0].code == "elsewhere"
 
 
+def session(api_user) -> tuple[Client, str]:
+    """A browser's signed-in session that Django checks CSRF for, and its CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(api_user.user)
+    client.get("/spa/?session=1")  # the page sets the CSRF cookie
+    return client, client.cookies["csrftoken"].value
+
+
+def test_a_session_with_its_csrf_token_gets_grants_and_creates_objects(api_user, storage):
+    client, csrf = session(api_user)
+    headers = {"X-CSRFToken": csrf}
+    response = ask(client, headers)
+    assert response.status_code == 200, response.content
+    value = upload(client, response.json())
+    created = client.post(
+        "/api/records/",
+        {"title": "Session", "file": value},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 201, created.content
+    assert (storage / Record.objects.get().file.name).read_bytes() == b"%PDF-1.4 x"
+
+
+def test_a_session_without_its_csrf_token_gets_no_grant(api_user):
+    client, _ = session(api_user)
+    response = ask(client)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
 def test_anonymous_clients_are_refused_by_the_viewset(api_user):
     response = APIClient().post("/api/records/", {"title": "x", "file": "v"}, format="json")
     assert response.status_code in (401, 403)

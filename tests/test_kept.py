@@ -106,6 +106,19 @@ def test_posting_the_kept_upload_again_saves_it(client):
     assert Path(path).read_bytes() == b"%PDF-1.7 kept"
 
 
+def test_a_kept_upload_posts_again_the_sha1_the_browser_stated(client):
+    digest = "0123456789abcdef0123456789abcdef01234567"
+    page = first_submit(client, **{"file-s3f-sha1": f"{digest}:{FOLDER}/ab12/report.pdf"})
+
+    assert [(role, name) for role, name, _ in page.posted][-1] == ("sha1", "file-s3f-sha1")
+    assert page.post_data()["file-s3f-sha1"] == [f"{digest}:{FOLDER}/ab12/report.pdf"]
+
+
+def test_a_kept_upload_without_a_stated_sha1_posts_none(client):
+    page = first_submit(client)
+    assert "file-s3f-sha1" not in page.post_data()
+
+
 def test_a_kept_upload_is_refused_in_another_browser(client):
     page = first_submit(client)
     other = bound_client()

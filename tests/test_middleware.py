@@ -218,3 +218,23 @@ def test_the_receiving_field_enforces_its_own_limits_whatever_the_grant(client, 
 def test_a_projects_own_field_called_s3file_is_left_alone(client):
     response = client.post("/describe/", {"s3file": "my value", "title": "x"})
     assert response.json()["post"] == {"s3file": ["my value"], "title": ["x"]}
+
+
+@pytest.mark.usefixtures("dev_storage")
+def test_a_sha1_posted_with_its_key_is_the_uploads_stated_sha1_and_leaves_post(rf):
+    from s3file.compat import on_body_parsed
+    from s3file.middleware import add_uploaded_files
+
+    keys = stored(("a.bin", b"a"), ("b.bin", b"b"), ("c.bin", b"c"))
+    digest = hashlib.sha1(b"a").hexdigest()
+    stated = [
+        f"{digest}:{keys[0]}",
+        f"{'0' * 40}:tmp/s3file/elsewhere/b.bin",  # another key: not b.bin's
+        f"{digest.upper()}:{keys[2]}",  # not what the script posts: ignored
+        f"{digest[:-1]}:{keys[2]}",
+    ]
+    request = rf.post("/describe/", {**upload_fields("docs", keys), "docs-s3f-sha1": stated})
+    on_body_parsed(request, add_uploaded_files)  # as the middleware does
+
+    assert [f.stated_sha1 for f in request.FILES.getlist("docs")] == [digest, "", ""]
+    assert list(request.POST) == []

@@ -11,8 +11,19 @@ only:
 - the pixel limit (``check_image_pixel_size``) and the dimensions
   (``get_image_dimensions``) read the image's header (with ranged GETs) where Willow's
   ``get_size()`` would decode every pixel; the size is read once and remembered;
-- ``file_hash`` (``_set_file_hash``) is ``S3UploadedFile.sha1``: the SHA-1 S3 verified when
-  the browser sent it (one HEAD), else computed by streaming the object once.
+- ``file_hash`` (``_set_file_hash``) is the SHA-1 S3 verified when the browser sent it in
+  one POST (one HEAD); for a file sent in parts, the SHA-1 the browser computed while the
+  parts travelled and posted with the key (``S3UploadedFile.stated_sha1``: S3 verifies no
+  whole-file SHA-1 of a multipart upload); else (a client that posts none) computed by
+  streaming the object once.
+
+The browser's SHA-1 is the uploader's word, unchecked: Wagtail uses ``file_hash`` for the
+document's ETag when it serves the file itself, the image's rendition cache keys, and the
+duplicate check of its multiple image upload, so a false one misleads the caches of that
+one document or image, and that duplicate check (which would offer another image as "the
+same" to whoever next uploads the file whose hash was claimed). A site that must not trust
+its uploaders with that sets ``S3FILE_TRUST_BROWSER_SHA1 = False``: the object is then
+read once to hash it, as before.
 
 The rest of validation is Wagtail's own ``to_python``: it hands an upload that has a
 ``temporary_file_path`` (as ``S3UploadedFile`` has) to Willow as it is, which reads only the
@@ -29,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
+from s3file import conf
 from s3file.files import S3UploadedFile
 
 from . import compat
@@ -114,12 +126,14 @@ def image_dimensions(original: Callable[..., Any], field_file: WagtailImageField
 
 
 def file_hash(original: Callable[..., Any], instance: AbstractImage | AbstractDocument) -> None:
-    """``_set_file_hash`` taking a direct upload's SHA-1 from S3 (or one streamed pass)."""
+    """``_set_file_hash`` taking a direct upload's SHA-1 from S3, else from the browser, else
+    from one streamed pass."""
     upload = direct_upload(instance.file)
     if upload is None:
         original(instance)
-    else:
-        instance.file_hash = upload.sha1
+        return
+    stated = upload.stated_sha1 if conf.get("S3FILE_TRUST_BROWSER_SHA1") else ""
+    instance.file_hash = upload.verified_sha1 or stated or upload.sha1
 
 
 #: Wagtail's methods (module, class and method) and what wraps them.

@@ -218,6 +218,10 @@ class S3Backend(MultipartBackend[S3Storage]):
         copy_from: CopySourceTypeDef = {"Bucket": source[0], "Key": source[1]}
         # Copy the object that was checked, not one put at its key since.
         extra = {**extra, "MetadataDirective": "REPLACE", **if_match(etag, "CopySourceIfMatch")}
+        if self.pending(source[1]):
+            # CopyObject copies tags unless told not to: a copy of a pending upload is saved,
+            # and must not expire with the pending tag.
+            extra["TaggingDirective"] = "REPLACE"
         threshold: int = getattr(self.storage, "copy_threshold", 1024**3)
         with unchanged(source[1]):
             if size <= min(threshold, 5 * 1024**3):

@@ -143,6 +143,8 @@ def test_a_key_longer_than_the_field_allows_is_copied_to_a_shorter_name(client, 
     assert len(saved) <= 100 and saved.startswith("documents/a-rather-long")
     # The upload stays where it was, with its tag: the lifecycle rule removes it.
     assert tags(claims, key) == PENDING
+    # The copy is saved: it has no pending tag, so the rule leaves it.
+    assert tags(claims, saved) == []
 
 
 def test_a_storage_writing_more_than_the_type_copies(client, claims, settings, s3_calls):
@@ -159,6 +161,7 @@ def test_a_storage_writing_more_than_the_type_copies(client, claims, settings, s
     assert Document.objects.get().file.name == "documents/cached.pdf"
     assert claims.head("documents/cached.pdf")["CacheControl"] == "max-age=60"
     assert "CopyObject" in ops
+    assert tags(claims, "documents/cached.pdf") == []
 
 
 def test_an_upload_into_the_upload_folder_is_never_claimed(claims):

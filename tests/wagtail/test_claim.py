@@ -3,6 +3,8 @@ against SeaweedFS (files in parts, which carry the pending tag: see tests/s3/tes
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from devtools.images import noise
@@ -47,6 +49,7 @@ def test_a_document_is_saved_where_it_was_uploaded_without_a_copy(editor_client,
     document = Document.objects.get()
     assert document.file.name == key
     assert document.file_size == len(data)
+    assert document.file_hash == hashlib.sha1(data).hexdigest()  # posted none: read once
     assert s3.keys() == [key]
     assert s3.read(key) == data
     assert tags(s3, key) == []
@@ -76,3 +79,62 @@ def test_an_image_is_saved_where_it_was_uploaded_without_a_copy(editor_client, s
     assert s3.read(key) == data
     assert tags(s3, key) == []
     assert not COPIES & set(ops) and "DeleteObject" not in ops
+
+
+def test_a_claimed_document_takes_the_sha1_the_browser_posted_and_reads_no_byte(
+    editor_client, s3, s3_calls
+):
+    from wagtail.documents.models import Document
+
+    url = "/cms/documents/add/"
+    attrs = inputs(editor_client, url)["file"]
+    data = bytes(range(256)) * (6 * MiB // 256)
+    key = upload(editor_client, attrs, "handbook.pdf", data, "application/pdf")
+    digest = hashlib.sha1(data).hexdigest()
+    s3_calls.clear()
+
+    # As the script posts a file it sent in parts.
+    fields = {
+        "title": "Handbook",
+        "collection": root_collection(),
+        "file-s3f-sha1": f"{digest}:{key}",
+    }
+    response = submit(editor_client, url, attrs, "file", key, **fields)
+    ops = [call.operation for call in s3_calls]
+
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.file.name, document.file_size, document.file_hash) == (
+        key,
+        len(data),
+        digest,
+    )
+    assert "GetObject" not in ops
+    assert not COPIES & set(ops)
+    assert tags(s3, key) == []
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_the_browsers_sha1_is_its_word_unless_the_site_trusts_it_not(
+    editor_client, settings, s3, s3_calls, trusted
+):
+    from wagtail.documents.models import Document
+
+    settings.S3FILE_TRUST_BROWSER_SHA1 = trusted
+    url = "/cms/documents/add/"
+    attrs = inputs(editor_client, url)["file"]
+    data = b"%PDF-1.7 " * 1000
+    key = upload(editor_client, attrs, "notes.pdf", data, "application/pdf")
+    s3_calls.clear()
+
+    # Not the file's SHA-1: S3 cannot tell.
+    fields = {
+        "title": "Notes",
+        "collection": root_collection(),
+        "file-s3f-sha1": f"{'ab' * 20}:{key}",
+    }
+    submit(editor_client, url, attrs, "file", key, **fields)
+
+    document = Document.objects.get()
+    assert document.file_hash == ("ab" * 20 if trusted else hashlib.sha1(data).hexdigest())
+    assert ("GetObject" in [call.operation for call in s3_calls]) is not trusted

@@ -28,7 +28,7 @@ import { pool } from "./request.js";
 import { UploadError, checkFile, uploadFile } from "./upload.js";
 
 const INPUT = "input[type=file][data-s3f-url]";
-let uploaded = new WeakMap(); // input -> {files, keys, tokens}: see state()
+let uploaded = new WeakMap(); // input -> {files, keys, tokens, sha1s}: see state()
 const running = new WeakMap(); // form -> AbortController of its uploads in flight
 const resubmitting = new WeakSet(); // forms inside our own requestSubmit()
 
@@ -57,11 +57,14 @@ function clearErrors(input) {
   if (next?.matches("[data-s3f-errors]")) next.remove();
 }
 
-/** The input's selection and what of it is in S3 already (keys stay sparse until all are). */
+/**
+ * The input's selection and what of it is in S3 already (keys stay sparse until all are);
+ * `sha1s`: by index as `keys`, the SHA-1 of a file sent in parts, to post with its key.
+ */
 function state(input) {
   let current = uploaded.get(input);
   if (current?.files !== input.files) {
-    current = { files: input.files, keys: [], tokens: new Set() };
+    current = { files: input.files, keys: [], tokens: new Set(), sha1s: [] };
     uploaded.set(input, current);
   }
   return current;
@@ -99,9 +102,10 @@ async function uploadAll(form, inputs, submitter) {
       const retry = (detail) => emit(input, "retry", { file, ...detail });
       const selection = state(input);
       emit(input, "file-start", { file, index });
-      const { key, token } = await uploadFile(input, file, controller.signal, onProgress, retry)
-        .catch((error) => Promise.reject(Object.assign(error, { input, file })));
+      const { key, token, sha1 } = await uploadFile(input, file, controller.signal, onProgress,
+        retry).catch((error) => Promise.reject(Object.assign(error, { input, file })));
       selection.keys[index] = key; // the selection it was chosen in, even if replaced since
+      selection.sha1s[index] = sha1;
       selection.tokens.add(token);
       onProgress(file.size);
       emit(input, "file-done", { file, key });
@@ -147,10 +151,14 @@ function hidden(form, name, value) {
  */
 function submit(form, inputs, submitter) {
   for (const input of inputs) {
-    const { keys, tokens } = state(input);
+    const { keys, tokens, sha1s } = state(input);
     hidden(form, "s3file", input.name);
     for (const token of tokens) hidden(form, `${input.name}-s3f-signature`, token);
-    for (const key of keys) hidden(form, input.name, key);
+    keys.forEach((key, index) => {
+      hidden(form, input.name, key);
+      // Saved without reading the file again (Wagtail's file_hash): see upload.js.
+      if (sha1s[index]) hidden(form, `${input.name}-s3f-sha1`, `${sha1s[index]}:${key}`);
+    });
     input.dataset.s3fName = input.name;
     input.removeAttribute("name");
   }

@@ -6,6 +6,7 @@
 import { fileBytes, fill } from "./events.js";
 import { uploadMultipart } from "./multipart.js";
 import { UploadError, s3Error, send } from "./request.js";
+import { sha1Blob } from "./sha1.js";
 
 export { UploadError };
 
@@ -71,6 +72,33 @@ async function sha1(file) {
   return btoa(String.fromCharCode(...digest));
 }
 
+/**
+ * The SHA-1 (hex) of `file`, hashed in a worker where the page allows one (else on the page,
+ * a chunk at a time); "" if it cannot be read or `signal` stops it first. Never rejects: the
+ * server hashes a file posted without one.
+ */
+export function fileSha1(file, signal) {
+  let worker;
+  try {
+    worker = new Worker(new URL("./sha1-worker.js", import.meta.url), { type: "module" });
+  } catch {
+    return sha1Blob(file, signal).catch(() => ""); // no Worker at all
+  }
+  return new Promise((resolve) => {
+    const finish = (digest) => {
+      worker.terminate();
+      signal?.removeEventListener("abort", stop);
+      resolve(digest);
+    };
+    const stop = () => finish("");
+    signal?.addEventListener("abort", stop);
+    worker.addEventListener("message", ({ data }) => finish(data.digest));
+    // A worker the page refuses (a CSP, say) fails to load: hash here instead.
+    worker.addEventListener("error", () => finish(sha1Blob(file, signal).catch(() => "")));
+    worker.postMessage({ blob: file });
+  });
+}
+
 /** POST `file` to S3 under `key` with the input's presigned policy. */
 async function postFile(input, file, key, signal, onProgress) {
   const body = new FormData();
@@ -94,21 +122,29 @@ async function postFile(input, file, key, signal, onProgress) {
 /**
  * Upload `file` with `input`'s policy: one presigned POST, or in parts above the multipart
  * threshold. `onProgress(bytes)` gets the file's bytes sent (never more than its size).
- * Resolve to {key, token}; reject with an UploadError whose message is for the user.
+ * Resolve to {key, token, sha1}; reject with an UploadError whose message is for the user.
+ * `sha1`: for an input with `checksum` (data-s3f-checksum) whose file went in parts, its
+ * SHA-1 (hex), hashed while the parts travel, for the form to post with the key (S3 verifies
+ * none of a multipart upload; a POST's it verifies and keeps itself); else "".
  */
 export async function uploadFile(input, file, signal, onProgress = () => {}, onRetry = () => {}) {
   const key = keyFor(JSON.parse(input.dataset.s3fFields).key, file.name);
   const threshold = JSON.parse(input.dataset.s3fMultipart || "{}").threshold;
+  const hashing = new AbortController(); // stops the hash when the upload ends without it
   try {
     if (threshold && file.size > threshold) {
       const type = contentType(input, file);
-      return await uploadMultipart({ input, file, key, contentType: type, signal, onProgress,
-        onRetry });
+      const sha1 = Number(input.dataset.s3fChecksum) ? fileSha1(file, hashing.signal) : "";
+      const sent = await uploadMultipart({ input, file, key, contentType: type, signal,
+        onProgress, onRetry });
+      return { ...sent, sha1: await sha1 };
     }
     await postFile(input, file, key, signal, onProgress);
-    return { key, token: input.dataset.s3fSignature };
+    return { key, token: input.dataset.s3fSignature, sha1: "" };
   } catch (error) {
     if (!(error instanceof UploadError)) throw error;
     throw failure(input, error.code, file.name, error.message, error.status);
+  } finally {
+    hashing.abort();
   }
 }

@@ -128,8 +128,9 @@ async function transfer(options, headers, signal) {
     };
     let key;
     let token; // the signed grant the key lies under (a resumed upload keeps its first page's)
+    let sha1; // of a file sent in parts: Wagtail's file_hash, so Django reads no byte of it
     try {
-      ({ key, token } = await uploadFile(policy, file, signal, onProgress));
+      ({ key, token, sha1 } = await uploadFile(policy, file, signal, onProgress));
     } catch (error) {
       if (error.code === "aborted") return [0, "abort"];
       const { code, message: reason, status } = error;
@@ -145,6 +146,7 @@ async function transfer(options, headers, signal) {
       body.append(`${name}-s3f-signature`, token);
     }
     body.append(name, key);
+    if (sha1) body.append(`${name}-s3f-sha1`, `${sha1}:${key}`);
   }
   return post(options, headers, body, signal);
 }
