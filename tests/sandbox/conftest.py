@@ -1,7 +1,7 @@
 """A sandbox set up in a temp dir and served on a free port, as ``sandbox/run.py`` does it.
 
 Setting one up (migrations, seed) is the slowest step of the suite, so each kind is set up
-once per session; ``--dist=loadfile`` keeps a file's tests on one worker.
+at most once per worker, whichever files its tests are in.
 """
 
 from __future__ import annotations
