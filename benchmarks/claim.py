@@ -124,7 +124,9 @@ def worker(job: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     sizes = sorted(int(mib) for mib in job["masters"])
     warm = [(sizes[0], -1)]  # boto3, the ORM, the templates: before measuring
-    runs = [(mib, i) for mib in sizes for i in range(job["runs"])]
+    # Each round runs every size, so that a machine getting busier (or SeaweedFS fuller) over
+    # the benchmark weighs on all sizes alike, not on the largest, run last.
+    runs = [(mib, i) for i in range(job["runs"]) for mib in rotated(sizes, i)]
     for mib, i in [*warm, *runs]:
         for name in rotated(list(SURFACES), max(i, 0)):
             url, claims = SURFACES[name]
@@ -142,6 +144,9 @@ def worker(job: dict[str, Any]) -> list[dict[str, Any]]:
             data |= {"file": key, "file-s3f-signature": attrs["data-s3f-signature"]}
             if int(attrs["data-s3f-checksum"]):  # the script hashes what it sends in parts
                 data["file-s3f-sha1"] = f"{job['sha1s'][str(mib)]}:{key}"
+            # The setup wrote (and the last round deleted) up to 2 GiB on this machine's one
+            # disk: flush it first, or the POST times the kernel's writeback, growing with size.
+            os.sync()
             with recording_s3_calls() as calls:
                 start = time.perf_counter()
                 response = browser.post(url, data)
@@ -226,15 +231,17 @@ def render(result: dict[str, Any]) -> str:
 
 {report.table([*headers, "S3 requests of the POST"], rows)}
 
-Medians of {result["params"]["runs"]} runs, the surfaces interleaved, each run in a different
-order, after one warm-up round; Django's test client in a process of its own (settings
-`BENCH_MODE=wagtail-direct`, `S3FILE_CLAIM = True`, `S3FILE_POST_TAGGING = False` as SeaweedFS
-needs), against SeaweedFS on loopback. Each upload is made before the clock starts, as the
-browser leaves it: a `copy_object` of one object uploaded in 16 MiB parts into the key the
-rendered input grants, tagged `s3file=pending` as CreateMultipartUpload tags it. *final POST*:
-the test client's `post()` of the form with the key, from start to answer (validation, the
-save, the database write; the copy path's delete of the upload runs before the answer too).
-The Wagtail document's form posts the SHA-1 the script computes of a file it sends in parts
+Medians of {result["params"]["runs"]} runs, the sizes and the surfaces interleaved, each round
+in a different order, after one warm-up round; Django's test client in a process of its own
+(settings `BENCH_MODE=wagtail-direct`, `S3FILE_CLAIM = True`, `S3FILE_POST_TAGGING = False` as
+SeaweedFS needs), against SeaweedFS on loopback. Each upload is made before the clock starts,
+as the browser leaves it: a `copy_object` of one object uploaded in 16 MiB parts into the key
+the rendered input grants, tagged `s3file=pending` as CreateMultipartUpload tags it. *final
+POST*: the test client's `post()` of the form with the key, from start to answer (validation,
+the save, the database write; the copy path's delete of the upload runs before the answer too),
+after an `os.sync()`: the setup's copy of up to 1 GiB (and the last round's deletes) would
+otherwise still be written back to the machine's disk while the POST runs. The Wagtail
+document's form posts the SHA-1 the script computes of a file it sends in parts
 (`<field>-s3f-sha1`; S3 verifies no whole-file SHA-1 of a multipart upload), which becomes
 Wagtail's `file_hash` without a read of the object; the `FileField` inputs ask for none.
 """

@@ -38,7 +38,7 @@ class Context:
     load_concurrency: int = 20  # ... this many at a time ...
     load_runs: int = 2  # ... runs per server model
     claim_sizes: list[int] = field(default_factory=lambda: [1, 256, 1024])  # MiB, final POST
-    claim_runs: int = 3
+    claim_runs: int = 5
     api_size: int = 1024  # MiB, JS client against the form script
     api_runs: int = 3
     rounds: int = 20  # middleware benchmark: interleaved rounds ...

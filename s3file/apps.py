@@ -11,6 +11,10 @@ class S3FileConfig(AppConfig):
     verbose_name = _("Direct uploads to S3")
 
     def ready(self) -> None:
-        from . import checks, forms  # noqa: F401  (checks register themselves on import)
+        from django.db.models.signals import pre_save
+
+        from . import checks, files, forms  # noqa: F401  (checks register themselves on import)
 
         forms.install()
+        # Every model save takes the direct uploads it saves, once (a double submit).
+        pre_save.connect(files.consume_saved_uploads, dispatch_uid="s3file.consume")

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -191,3 +193,29 @@ def permission_problem(permission: Any) -> str:
     if not callable(found):
         return f"permission {permission!r} is not callable."
     return ""
+
+
+@register()
+def check_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The cache that marks saved uploads must keep what it is given, or a form submitted
+    twice saves its upload twice (``S3UploadedFile.consume``)."""
+    alias = conf.get("S3FILE_CACHE")
+    if alias not in settings.CACHES:
+        return [
+            Error(
+                f"S3FILE_CACHE names the cache {alias!r}, which CACHES does not define.",
+                hint="Set S3FILE_CACHE to an alias of CACHES (a shared cache in production).",
+                id="s3file.E006",
+            )
+        ]
+    if not isinstance(caches[alias], DummyCache):
+        return []
+    return [
+        Warning(
+            f"The cache {alias!r} (S3FILE_CACHE) is a DummyCache, which keeps nothing: a form "
+            "submitted twice, or twice at once, saves its direct upload twice.",
+            hint="Point S3FILE_CACHE at a cache that keeps entries, shared by every process "
+            "(Redis, Memcached or the database cache).",
+            id="s3file.W002",
+        )
+    ]

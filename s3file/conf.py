@@ -66,6 +66,10 @@ DEFAULTS: dict[str, Any] = {
     # Most bytes the dev endpoint's pending uploads take in all; uploads older than
     # S3FILE_EXPIRE_DAYS (as the lifecycle rule expires them in S3) are deleted to make room.
     "S3FILE_DEV_MAX_TOTAL_SIZE": 1024**3,
+    # Alias of the cache (CACHES) that marks each upload a save took, so that a form submitted
+    # twice, or twice at once, saves it once. Across processes and servers only a shared
+    # cache (Redis, Memcached, the database) sees every save.
+    "S3FILE_CACHE": "default",
     # Folder the dev endpoint keeps uploads in until a form takes them; never under
     # MEDIA_ROOT, as the site serves that. None: a folder of the system's temporary folder.
     "S3FILE_DEV_PENDING_ROOT": None,

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import posixpath
+import secrets
 import tempfile
 import time
 from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
+from .after_response import after_error, after_response
 from .backends import Backend, Head, LocalBackend, Missing, Unavailable, backend
 from .rules import SHA1, Refused, check_file, name_type
 
@@ -26,6 +31,10 @@ WRONG_TYPE = _("The uploaded file “%(name)s” is not of a type this field acc
 MISSING = _(
     "The uploaded file “%(name)s” is no longer in storage: it expired, or this form was "
     "submitted already. Unless it was, please choose the file again."
+)
+SUBMITTED = _(
+    "The uploaded file “%(name)s” was saved already: this form was submitted already. To "
+    "save the file once more, please choose it again."
 )
 ELSEWHERE = _(
     "The uploaded file “%(name)s” was uploaded for another field. Please choose it again."
@@ -58,6 +67,41 @@ class UnusableUpload(ValidationError):
 
 class StorageUnavailable(UnusableUpload):
     status = 503
+
+
+def used_cache() -> BaseCache:
+    """The cache that marks the uploads a save took (``S3FILE_CACHE``)."""
+    return caches[conf.get("S3FILE_CACHE")]
+
+
+def direct_upload(content: object) -> S3UploadedFile | None:
+    """The direct upload behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
+    for _depth in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
+        if isinstance(content, S3UploadedFile):
+            return content
+        # What a wrapper holds, never a property that opens one (an S3File's downloads it).
+        held = getattr(content, "__dict__", {})
+        content = held.get("file", held.get("_file"))
+    return None
+
+
+def consume_saved_uploads(
+    sender: type, instance: models.Model, raw: bool = False, **kwargs: object
+) -> None:
+    """``pre_save`` receiver: take (``S3UploadedFile.consume``) each direct upload that a
+    model's file field is about to save, whatever the storage, so a form submitted twice, or
+    twice at once, saves its upload once."""
+    if raw:  # loading fixtures
+        return
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.FileField):
+            continue
+        value = getattr(instance, field.attname, None)
+        # Only a file not saved yet: its content is the upload (no storage is opened).
+        if value and not getattr(value, "_committed", True):
+            upload = direct_upload(value)
+            if upload is not None:
+                upload.consume()
 
 
 if TYPE_CHECKING:  # Django's file classes are generic in the stubs only
@@ -107,6 +151,11 @@ class S3UploadedFile(BaseFile):
         #: rendered again keeps the upload by signing that folder anew (``keep_error()``).
         self.folder = ""
         self._spooled: str | None = None  # the path of temporary_file_path()
+        #: Whether this file took its upload for a save (``consume()``), and the mark it
+        #: left in ``S3FILE_CACHE``, unique to it.
+        self.consumed = False
+        self._token = secrets.token_hex(16)
+        self._taken = ""
         # The script puts each file at folder/<random>/<original name>.
         super().__init__(file=None, name=posixpath.basename(key), charset=None)
 
@@ -134,6 +183,56 @@ class S3UploadedFile(BaseFile):
         self.temporary = False
         self.etag = ""
 
+    @property
+    def _mark(self) -> str:
+        """The cache key that says a save took this upload (its bucket and key, hashed)."""
+        where = f"{self.backend.bucket or 'local'}:{self.key}"
+        return "s3file:saved:" + hashlib.sha256(where.encode()).hexdigest()
+
+    def consume(self) -> None:
+        """Take this upload for a save, once across requests and processes: the first file
+        of any request to take it marks it in ``S3FILE_CACHE`` (``cache.add``, atomic in
+        Django's real cache backends), and any other raises ``UnusableUpload`` (a 400, or
+        the field's error while a form validates it). ``S3OptimizedUploadStorage.save``
+        and every model's save (a ``pre_save`` receiver) call it, so a form submitted twice,
+        even twice at once, saves its upload once, whatever the storage; a view that saves
+        with another storage's ``save()`` itself may call it first.
+
+        The mark is released if the view then answers with an error (the save failed: the
+        form may be submitted again) and, in the dev storage, if the upload was not moved
+        out of its pending folder after all. It lasts ``S3FILE_EXPIRE_DAYS``, as the upload.
+        """
+        if self.consumed or not self.temporary:
+            return  # taken already by this file, or moved by its save: saved again here
+        cache = used_cache()
+        lifetime = conf.get("S3FILE_EXPIRE_DAYS") * 86400
+        if not cache.add(self._mark, self._token, timeout=lifetime):
+            logger.warning("Refused to save the upload %r again: a save took it", self.key)
+            raise UnusableUpload(SUBMITTED, code="submitted", params={"name": self.name})
+        self.consumed = True
+        self._taken = self._mark  # the key changes when a storage moves the upload
+        after_error(self.release)
+        if isinstance(self.backend, LocalBackend):
+            after_response(functools.partial(self.release, if_pending=True))
+
+    def release(self, if_pending: bool = False) -> None:
+        """Give back the upload ``consume()`` took (``if_pending``: only if it still lies
+        in the dev storage's pending folder, not moved by a save)."""
+        if not self.consumed:
+            return
+        if if_pending and not self._still_pending():
+            return
+        cache = used_cache()
+        if cache.get(self._taken) == self._token:
+            cache.delete(self._taken)
+        self.consumed = False
+
+    def _still_pending(self) -> bool:
+        """Whether the dev storage still holds this upload in its pending folder."""
+        if not (isinstance(self.backend, LocalBackend) and self.temporary):
+            return False
+        return self.backend.path(self.key).is_file()
+
     @cached_property
     def _head(self) -> Head:
         if self.refusal is not None:
@@ -146,6 +245,10 @@ class S3UploadedFile(BaseFile):
         except Unavailable as e:
             logger.warning("Storage unavailable while checking %r", self.key, exc_info=True)
             raise StorageUnavailable(UNAVAILABLE, code="unavailable", params=params) from e
+        if self.temporary and not self.consumed and used_cache().get(self._mark) is not None:
+            # Still there (a storage that keeps the upload, or its move not done yet), but
+            # another request's save took it.
+            raise UnusableUpload(SUBMITTED, code="submitted", params=params)
         self.etag = head.etag
         return head
 
@@ -228,7 +331,13 @@ class S3UploadedFile(BaseFile):
     @property
     def file(self) -> IO[bytes]:
         if self._file is None:
-            self._file = self.backend.open(self.key, self.size, self.etag)
+            size = self.size
+            try:
+                self._file = self.backend.open(self.key, size, self.etag)
+            except Missing as e:
+                # Gone since its check (deleted, or moved by another request's save).
+                params = {"name": self.name}
+                raise UnusableUpload(MISSING, code="missing", params=params) from e
         return self._file
 
     @file.setter
@@ -248,6 +357,8 @@ class S3UploadedFile(BaseFile):
         pending = self._pending_path()
         if pending is not None:
             self.file  # noqa: B018 - opened (and checked) before the storage moves it
+            # FileSystemStorage moves what this returns: that is the save, taken once.
+            self.consume()
             return pending
         if self._spooled is None or not Path(self._spooled).exists():
             suffix = posixpath.splitext(self.name or "")[1]
@@ -265,8 +376,9 @@ class S3UploadedFile(BaseFile):
         if not isinstance(self.backend, LocalBackend):
             return None
         path = self.backend.path(self.key)
-        if self._file is not None and not path.is_file():
-            # Moved by a save: later saves copy what is open, the file where it lies now.
+        if self.consumed and self._file is not None and not path.is_file():
+            # Moved by this file's save: later saves copy what is open, the file where it
+            # lies now. (Moved by another request's, it is refused: ``consume()``.)
             self.temporary = False
             return None
         return str(path)

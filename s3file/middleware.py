@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from pathlib import Path
 from typing import cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -21,9 +22,9 @@ from django.utils.translation import gettext
 
 from . import conf
 from .after_response import collected, run_after_response
-from .backends import default_storage
+from .backends import default_storage, local_backend
 from .compat import mutable, on_body_parsed, parsed
-from .files import S3UploadedFile, UnusableUpload
+from .files import MISSING, S3UploadedFile, UnusableUpload
 from .rules import Refused, check_binding, check_key, posted_lifetime, unsign_grant
 
 logger = logging.getLogger("s3file")
@@ -94,6 +95,8 @@ class S3FileMiddleware:
     ) -> HttpResponseBase | None:
         """A view that reads an upload it cannot use itself (not through a form, which shows
         the error on its field) gets a 400 saying why, not a 500 (503: storage down)."""
+        if isinstance(exception, FileNotFoundError):
+            exception = missing_pending(exception)
         if not isinstance(exception, UnusableUpload):
             return None
         message = " ".join(exception.messages)
@@ -121,6 +124,20 @@ class S3FileMiddleware:
             return finished(request, response)
         finally:
             REQUEST.reset(current)
+
+
+def missing_pending(error: FileNotFoundError) -> Exception:
+    """``error`` as the "no longer in storage" answer if the file it missed was a pending
+    upload of the dev storage: ``FileSystemStorage`` moving one that vanished since its
+    check (deleted, expired, or taken by another request). Any other stays a 500."""
+    found = local_backend()
+    if found is None or not isinstance(error.filename, str):
+        return error
+    pending = Path(found.pending_root).resolve()
+    if not Path(error.filename).resolve().is_relative_to(pending):
+        return error
+    name = Path(error.filename).name
+    return UnusableUpload(MISSING, code="missing", params={"name": name})
 
 
 def finished(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -17,7 +17,7 @@ from . import conf
 from .after_response import after_response
 from .backends import backend
 from .backends.s3 import S3Backend
-from .files import S3UploadedFile
+from .files import S3UploadedFile, direct_upload
 
 logger = logging.getLogger("s3file")
 
@@ -32,15 +32,6 @@ class CopySource(NamedTuple):
     size: int
     etag: str
     upload: S3UploadedFile | None
-
-
-def direct_upload(content: Any) -> S3UploadedFile | None:
-    """The direct upload behind ``content`` (``File`` and ``FieldFile`` may wrap it), or None."""
-    for _ in range(4):  # FieldFile -> File -> ... ; a bound, not a loop over user data
-        if isinstance(content, S3UploadedFile):
-            return content
-        content = getattr(content, "file", None)
-    return None
 
 
 def copy_source(content: Any) -> CopySource | None:
@@ -116,7 +107,11 @@ class S3OptimizedUploadStorage(S3Storage):
         """Claim a direct upload in place (``claim()``), or save as django-storages does, but
         never a direct upload over another object: whatever ``file_overwrite`` says, it gets
         a name no object has (Django's ``Storage.get_available_name``), so two uploads of one
-        name both survive."""
+        name both survive. A direct upload is taken first (``S3UploadedFile.consume``): one
+        that another request's save took is refused (``UnusableUpload``), not saved twice."""
+        upload = direct_upload(content)
+        if upload is not None:
+            upload.consume()
         claimed = self.claim(name, content, max_length) if name is not None else None
         if claimed is not None:
             return claimed

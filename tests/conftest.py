@@ -116,6 +116,16 @@ def bound_client(client_class: Any = None, **kwargs: Any) -> Any:
     return client
 
 
+@pytest.fixture(autouse=True)
+def forget_saved_uploads() -> Iterator[None]:
+    """Each test starts with no upload marked as saved (``S3UploadedFile.consume``): several
+    tests post the same fixed key, each in a database of its own."""
+    yield
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 @pytest.fixture
 def client(client: Any) -> Any:
     """pytest-django's client, in the test browser (see ``sign_folder``)."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -18,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.move import file_move_safe
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -66,6 +69,8 @@ def page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         kept = {name: form.data.getlist(name) for name in form.data}
         return JsonResponse({"errors": form.errors.get_json_data(), "kept": kept})
+    if BARRIER is not None:
+        BARRIER.wait(timeout=30)
     saved = {}
     for name, value in form.cleaned_data.items():
         if hasattr(value, "read"):
@@ -145,6 +150,62 @@ def declaring(request: HttpRequest) -> HttpResponse:
     return HttpResponse(template.render({"form": form}, request))
 
 
+#: Set by a test: each request of ``model_page`` waits here between validating its form and
+#: saving it, so two requests at once both validate before either saves.
+BARRIER: threading.Barrier | None = None
+
+
+class DocumentForm(forms.ModelForm):
+    """A model's form: its save is the model's (``pre_save``), whatever the storage."""
+
+    class Meta:
+        model = Document
+        fields = ["title", "file"]
+        widgets = {"file": S3FileInput}
+
+
+def model_page(request: HttpRequest) -> HttpResponse:
+    """GET: a Document's form. POST: the name of the file saved, or the form's errors."""
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        template = engines["django"].from_string(PAGE)
+        return HttpResponse(template.render({"form": form}, request))
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()})
+    if BARRIER is not None:
+        BARRIER.wait(timeout=30)
+    return JsonResponse({"saved": form.save().file.name})
+
+
+def raw_model(request: HttpRequest) -> HttpResponse:
+    """GET: the hardening form. POST: its ``doc`` saved as a Document without a form."""
+    if request.method != "POST":
+        template = engines["django"].from_string(PAGE)
+        return HttpResponse(template.render({"form": HardeningForm()}, request))
+    document = Document.objects.create(title="raw", file=request.FILES["doc"])
+    return JsonResponse({"saved": document.file.name})
+
+
+def race(request: HttpRequest) -> HttpResponse:
+    """GET: the hardening form. POST: its ``doc``, a pending upload of the dev storage, taken
+    away (as by another request) after its check: before it is read (``?at=read``), or
+    before ``FileSystemStorage`` moves it (``?at=move``, as ``_save`` does)."""
+    if request.method != "POST":
+        template = engines["django"].from_string(PAGE)
+        return HttpResponse(template.render({"form": HardeningForm()}, request))
+    upload = request.FILES["doc"]
+    assert upload.size  # the check: the file is there
+    if request.GET["at"] == "read":
+        upload.backend.delete(upload.key)
+        return JsonResponse({"read": len(upload.read())})
+    pending = upload.temporary_file_path()
+    upload.backend.delete(upload.key)
+    target = Path(settings.MEDIA_ROOT) / "saved" / upload.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    file_move_safe(pending, str(target))
+    return JsonResponse({"saved": str(target)})
+
+
 def log_in(request: HttpRequest) -> HttpResponse:
     """Django's own login (which rotates the CSRF secret), without a template."""
     form = AuthenticationForm(request, request.POST)
@@ -169,6 +230,9 @@ urlpatterns = [
     path("h/plain/", plain),
     path("h/declaring/", declaring),
     path("h/login/", log_in),
+    path("h/model/", model_page),
+    path("h/raw-model/", raw_model),
+    path("h/race/", race),
     path("media/<path:path>", media),
 ]
 

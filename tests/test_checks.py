@@ -117,3 +117,22 @@ def test_manage_py_check_fails_on_a_bad_api_field(settings):
     settings.S3FILE_API_FIELDS = {"apiapp.Record.nope": {}}
     with pytest.raises(SystemCheckError, match="s3file.E005"):
         call_command("check")
+
+
+def test_a_cache_that_keeps_nothing_is_a_warning(settings):
+    """Issue 20, item 11: with a DummyCache a double submit would save its upload twice."""
+    from s3file.checks import check_cache
+
+    assert check_cache() == []  # the test settings' local-memory cache
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    (warning,) = check_cache()
+    assert warning.id == "s3file.W002"
+    assert "saves its direct upload twice" in warning.msg
+
+
+def test_a_cache_alias_caches_lacks_is_an_error(settings):
+    from s3file.checks import check_cache
+
+    settings.S3FILE_CACHE = "uploads"
+    (error,) = check_cache()
+    assert error.id == "s3file.E006"

@@ -269,3 +269,49 @@ def test_with_delete_temp_files_off_the_save_copies_and_the_upload_stays(client,
     assert submit(client, "doc", [key], [token]).json() == {"saved": {"doc": "saved/doc/a.txt"}}
     assert local_backend().path(key).read_bytes() == b"kept"
     assert (site / "saved/doc/a.txt").read_bytes() == b"kept"
+
+
+# A pending upload gone between its check and its use (issue 20, the dev storage's race) ------
+
+
+def test_a_pending_upload_gone_between_its_check_and_its_read_is_missing_not_a_500(
+    client, site, caplog
+):
+    """Deleted, or moved by another request, after the HEAD and before the open: the same
+    "no longer in storage" answer (a 400 with a warning) as a file gone before its check."""
+    attrs = render(client, "/h/race/")["doc"]
+    _, key = dev_post(client, attrs, "a.txt", b"soon gone", "text/plain")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/race/?at=read")
+    assert response.status_code == 400
+    assert "“a.txt” is no longer in storage" in response.content.decode()
+    assert any("Answered 400" in r.getMessage() for r in caplog.records)
+
+
+def test_a_pending_upload_gone_before_its_move_is_missing_not_a_500(client, site, caplog):
+    """Gone between the check and ``FileSystemStorage``'s move (``file_move_safe`` then
+    fails to open it): a 400 saying so, not the ``FileNotFoundError``'s 500."""
+    attrs = render(client, "/h/race/")["doc"]
+    _, key = dev_post(client, attrs, "a.txt", b"soon gone", "text/plain")
+    response = submit(client, "doc", [key], [attrs["data-s3f-signature"]], url="/h/race/?at=move")
+    assert response.status_code == 400
+    assert "“a.txt” is no longer in storage" in response.content.decode()
+    assert files_under(site / "saved") == []
+
+
+def test_a_pending_upload_gone_before_its_open_is_a_validation_error(client, site):
+    """What a form field shows: the read (or ImageField's path) raises the field's error."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.storage import storages
+
+    from s3file.files import S3UploadedFile
+
+    attrs = render(client)["doc"]
+    _, key = dev_post(client, attrs, "a.txt", b"soon gone", "text/plain")
+    for use in ("read", "temporary_file_path"):
+        upload = S3UploadedFile(storages["default"], key)
+        assert upload.size == 9  # the check
+        (local_backend().pending_root / key).rename(local_backend().pending_root / "aside")
+        with pytest.raises(ValidationError, match="“a.txt” is no longer in storage") as error:
+            getattr(upload, use)()
+        assert error.value.code == "missing"
+        (local_backend().pending_root / "aside").rename(local_backend().pending_root / key)

@@ -116,21 +116,55 @@ def test_a_callable_upload_to_still_uploads_to_the_upload_folder_and_copies(
     assert claims.keys() == ["scans/scan.pdf"]
     assert claims.read("scans/scan.pdf") == data
     assert "CopyObject" in ops
+    # The upload was an attachment (multipart uploads are created so); the copy is not.
+    assert "ContentDisposition" not in claims.head("scans/scan.pdf")
 
 
 def test_saving_a_claimed_upload_again_copies_it_and_keeps_the_first(client, claims, s3_calls):
     attrs = inputs(client, "/upload/")["file"]
     data = body(6 * MiB)
     key = upload(client, attrs, "twice.pdf", data, "application/pdf")
-    assert submit(client, "/upload/", attrs, "file", key, title="one").status_code == 200
+    # One upload saved by two objects (as a view that attaches it twice): no second claim.
+    uploaded = S3UploadedFile(storages["default"], key)
+    Document.objects.create(title="one", file=uploaded)
     s3_calls.clear()
-    # The same key posted again (a second submit of the same form): no second claim.
-    assert submit(client, "/upload/", attrs, "file", key, title="two").status_code == 200
+    Document.objects.create(title="two", file=uploaded)
     ops = operations(s3_calls)
     one, two = (d.file.name for d in Document.objects.order_by("pk"))
     assert one == key and two == "documents/twice.pdf"
     assert claims.read(one) == data and claims.read(two) == data
     assert "CopyObject" in ops and "DeleteObject" not in ops
+    assert claims.head(one)["ContentDisposition"] == "attachment"  # claimed: as uploaded
+    assert "ContentDisposition" not in claims.head(two)  # copied: the storage's parameters
+
+
+def test_a_claimed_object_stays_an_attachment(client, claims):
+    """S3 changes an object's metadata only by copying it, which the claim exists to avoid:
+    the final object keeps the ``Content-Disposition: attachment`` it was uploaded with."""
+    attrs = inputs(client, "/upload/")["file"]
+    key = upload(client, attrs, "page.html", b"<h1>hi</h1>" * 600_000, "text/html")
+    assert submit(client, "/upload/", attrs, "file", key, title="page").status_code == 200
+    assert Document.objects.get().file.name == key
+    head = claims.head(key)
+    assert (head["ContentDisposition"], head["ContentType"]) == ("attachment", "text/html")
+
+
+def test_a_second_submit_of_a_claimed_upload_saves_nothing(client, claims, s3_calls):
+    """Issue 20, item 11: the same key posted again (the form submitted twice) is the
+    field's error, neither claimed again nor copied."""
+    attrs = inputs(client, "/upload/")["file"]
+    data = body(6 * MiB)
+    key = upload(client, attrs, "twice.pdf", data, "application/pdf")
+    assert submit(client, "/upload/", attrs, "file", key, title="one").status_code == 200
+    s3_calls.clear()
+    response = submit(client, "/upload/", attrs, "file", key, title="two")
+    ops = operations(s3_calls)
+    assert response.status_code == 200
+    assert "“twice.pdf” was saved already" in response.content.decode()
+    assert [d.file.name for d in Document.objects.all()] == [key]
+    assert claims.keys() == [key]
+    assert not COPIES & set(ops)
+    assert "GetObjectTagging" not in ops and "DeleteObject" not in ops
 
 
 def test_a_key_longer_than_the_field_allows_is_copied_to_a_shorter_name(client, claims):
