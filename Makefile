@@ -35,7 +35,7 @@ test-fast: $(VENV)/.installed
 test-python: $(VENV)/.installed
 	@rm -f .coverage .coverage.*
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --cov --cov-report=
-	$(PY) -m pytest $(UNFOLD) --cov --cov-append --cov-report=
+	$(PY) -m pytest $(UNFOLD) -n $(PYTEST_WORKERS) --cov --cov-append --cov-report=
 	$(VENV)/bin/coverage report
 
 # django-unfold must come before django.contrib.admin: its tests have settings of their own.
@@ -68,7 +68,8 @@ test-js:
 # CI: `make test`, then the matrix. Legs B and C need a Python the host lacks: .ci/trixie builds
 # a Debian trixie root once (debootstrap, cached in build/trixie) and installs the package there
 # from a copy of the working tree with pip, as a user would, so they also test the wheel and
-# its package data. The root and its venvs are prepared in the background during `make test`.
+# its package data. The root and its venvs are prepared in the background during `make test`,
+# at the lowest CPU and disk priority, so that it takes only what the tests leave idle.
 #   A-lts  Python 3.11 + Django 5.2 + Wagtail 7.4 LTS: the tests that touch Wagtail
 #   B      Python 3.13 (trixie root) + Django 6.1 + Wagtail 8: everything, browser included
 #   C      Python 3.13 (trixie root) + Django 6.0 + Wagtail 8: everything but the browser tests
@@ -76,7 +77,7 @@ ci: $(VENV)/.installed chromium
 	@$(PY) .ci/versions.py A 5.2 8
 	@mkdir -p build
 	@echo "trixie root and venvs: preparing in the background (log: build/trixie-prepare.log)"
-	@$(MAKE) --no-print-directory trixie >build/trixie-prepare.log 2>&1 & prepare=$$!; \
+	@nice -n 19 ionice -c 3 $(MAKE) --no-print-directory trixie >build/trixie-prepare.log 2>&1 & prepare=$$!; \
 	$(MAKE) --no-print-directory test docs test-wagtail-lts; a=$$?; \
 	wait $$prepare; p=$$?; \
 	[ $$a = 0 ] || exit $$a; \
@@ -85,7 +86,7 @@ ci: $(VENV)/.installed chromium
 
 matrix:
 	@$(TIMED) "B: Django 6.1" .ci/trixie run django61 6.1 8 -n $(PYTEST_WORKERS)
-	@$(TIMED) "B-unfold: Django 6.1" .ci/trixie run django61 6.1 8 $(UNFOLD)
+	@$(TIMED) "B-unfold: Django 6.1" .ci/trixie run django61 6.1 8 $(UNFOLD) -n $(PYTEST_WORKERS)
 	@$(TIMED) "C: Django 6.0" .ci/trixie run django60 6.0 8 -m "not browser" -n $(PYTEST_WORKERS)
 
 # The newest Wagtail is what .venv gets; the Wagtail tests also run on the 7.4 LTS.

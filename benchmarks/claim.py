@@ -44,6 +44,8 @@ SURFACES = {
     DATED: ("/claim/dated/", False),
 }
 COPIES = ("CopyObject", "UploadPartCopy")
+#: Seconds between an upload's setup and its timed POST (after the disk is flushed).
+SETTLE = 1.0
 
 
 def run(ctx: Context) -> dict[str, Any]:
@@ -145,8 +147,10 @@ def worker(job: dict[str, Any]) -> list[dict[str, Any]]:
             if int(attrs["data-s3f-checksum"]):  # the script hashes what it sends in parts
                 data["file-s3f-sha1"] = f"{job['sha1s'][str(mib)]}:{key}"
             # The setup wrote (and the last round deleted) up to 2 GiB on this machine's one
-            # disk: flush it first, or the POST times the kernel's writeback, growing with size.
+            # disk, and SeaweedFS shares its 2 cores: let both finish first, or the POST times
+            # their writing, which grows with the size (S3 does that on machines of its own).
             os.sync()
+            time.sleep(SETTLE)
             with recording_s3_calls() as calls:
                 start = time.perf_counter()
                 response = browser.post(url, data)
@@ -239,11 +243,12 @@ as the browser leaves it: a `copy_object` of one object uploaded in 16 MiB parts
 the rendered input grants, tagged `s3file=pending` as CreateMultipartUpload tags it. *final
 POST*: the test client's `post()` of the form with the key, from start to answer (validation,
 the save, the database write; the copy path's delete of the upload runs before the answer too),
-after an `os.sync()`: the setup's copy of up to 1 GiB (and the last round's deletes) would
-otherwise still be written back to the machine's disk while the POST runs. The Wagtail
-document's form posts the SHA-1 the script computes of a file it sends in parts
-(`<field>-s3f-sha1`; S3 verifies no whole-file SHA-1 of a multipart upload), which becomes
-Wagtail's `file_hash` without a read of the object; the `FileField` inputs ask for none.
+after an `os.sync()` and a pause of {SETTLE:.0f} s: the setup's copy of up to 1 GiB (and the
+last round's deletes) would otherwise still be written while the POST runs, by the kernel and
+by SeaweedFS on the same 2 cores. The Wagtail document's form posts the SHA-1 the script
+computes of a file it sends in parts (`<field>-s3f-sha1`; S3 verifies no whole-file SHA-1 of a
+multipart upload), which becomes Wagtail's `file_hash` without a read of the object; the
+`FileField` inputs ask for none.
 """
 
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from devtools import chromium
 from devtools.s3calls import S3Call, recording_s3_calls
 from devtools.seaweedfs import SeaweedFS
+from tests import live_requests
 
 # Playwright's sync API runs an event loop in the test thread; the ORM would refuse to run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,6 +40,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("browser"):
             item.add_marker(BROWSER_RERUN)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Close a live-server test's browser, and let the server answer what the closing pages
+    sent, before any fixture is torn down: the database is flushed then."""
+    page = getattr(item, "funcargs", {}).get("page")
+    if page is not None and "live_server" in getattr(item, "fixturenames", ()):
+        page.context.close()
+        live_requests.TRACKER.wait_until_idle()
+    return (yield)
 
 
 @pytest.fixture(scope="session")

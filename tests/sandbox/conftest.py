@@ -1,8 +1,13 @@
-"""A sandbox set up in a temp dir and served on a free port, as ``sandbox/run.py`` does it."""
+"""A sandbox set up in a temp dir and served on a free port, as ``sandbox/run.py`` does it.
+
+Setting one up (migrations, seed) is the slowest step of the suite, so each kind is set up
+at most once per worker, whichever files its tests are in.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import signal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,10 +18,10 @@ from typing import Any
 import pytest
 
 from devtools.ports import free_port
-from devtools.processes import wait_until_up
+from devtools.processes import stop_group, wait_until_up
 from devtools.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY, SeaweedFS
 from sandbox import SEAWEEDFS_BUCKET
-from sandbox.run import Sandbox, set_up, start_server, stop_server
+from sandbox.run import Sandbox, set_up, start_server
 
 
 @dataclass
@@ -42,10 +47,12 @@ def running_sandbox(var_dir: Path, mode: str, **env: str) -> Iterator[RunningSan
         wait_until_up(sandbox.url + "/admin/login/", server)
         yield running
     finally:
-        stop_server(server)
+        # SIGTERM: no test needs runserver's Ctrl-C path, which at times sat out the
+        # whole 10 s before the kill.
+        stop_group(server, first=signal.SIGTERM)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def filesystem_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
     """The sandbox on FileSystemStorage: browsers upload to s3file's dev endpoint."""
     with running_sandbox(tmp_path_factory.mktemp("sandbox-fs"), "filesystem") as running:
@@ -65,7 +72,7 @@ class SandboxBucket:
         return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seaweedfs_sandbox(
     tmp_path_factory: pytest.TempPathFactory, s3_server: SeaweedFS
 ) -> Iterator[tuple[RunningSandbox, SandboxBucket]]:
