@@ -170,3 +170,13 @@ def test_two_submits_at_once_of_a_view_saving_with_the_storage_save_once(
     assert lost.status_code == 400, lost.content
     assert "“a.txt”" in lost.content.decode()
     assert site.saved("saved/") == ["saved/doc/a.txt"]
+
+
+def test_the_second_submit_is_told_so_in_german_too():
+    from django.utils import translation
+
+    from s3file.files import SUBMITTED
+
+    with translation.override("de"):
+        message = str(SUBMITTED) % {"name": "a.txt"}
+    assert message.startswith("Die hochgeladene Datei „a.txt“ wurde schon gespeichert")
