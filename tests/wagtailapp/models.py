@@ -30,8 +30,12 @@ class BrochurePage(Page):
     preview panel posts the form to the preview view."""
 
     attachment = models.FileField(upload_to="brochures/", blank=True)
+    #: A snippet chooser whose "create" tab has a file field.
+    leaflet = models.ForeignKey(
+        "wagtailapp.Leaflet", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("attachment")]
+    content_panels = [*Page.content_panels, FieldPanel("attachment"), FieldPanel("leaflet")]
 
 
 class Leaflet(models.Model):
