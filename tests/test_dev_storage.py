@@ -315,3 +315,36 @@ def test_a_pending_upload_gone_before_its_open_is_a_validation_error(client, sit
             getattr(upload, use)()
         assert error.value.code == "missing"
         (local_backend().pending_root / "aside").rename(local_backend().pending_root / key)
+
+
+def test_an_upload_whose_path_validation_read_is_given_back_unless_it_was_moved(client, site):
+    """``forms.ImageField`` reads a pending upload by its path while validating, which takes
+    it (``consume``): at the end of a request that did not move it (the form came back with
+    an error) it is given back, so the next submit saves it; once moved, it stays taken."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.storage import storages
+    from django.http import HttpResponse
+
+    from s3file.after_response import collected, run_after_response
+    from s3file.files import S3UploadedFile
+
+    attrs = render(client)["doc"]
+    _, key = dev_post(client, attrs, "a.txt", b"validated", "text/plain")
+    with collected() as pending:
+        checked = S3UploadedFile(storages["default"], key)
+        assert checked.size == 9
+        checked.temporary_file_path()  # as ImageField's check: taken
+        other = S3UploadedFile(storages["default"], key)
+        with pytest.raises(ValidationError, match="was saved already"):
+            other.temporary_file_path()
+        other.close()
+        checked.close()
+    run_after_response(pending, HttpResponse())  # the form came back: nothing moved it
+    with collected() as pending:
+        again = S3UploadedFile(storages["default"], key)
+        saved = storages["default"].save("saved/a.txt", again)
+        again.close()
+    run_after_response(pending, HttpResponse())
+    assert (site / saved).read_bytes() == b"validated"
+    with pytest.raises(ValidationError, match="was saved already"):
+        S3UploadedFile(storages["default"], key).consume()
