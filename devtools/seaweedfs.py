@@ -109,9 +109,11 @@ class SeaweedFS:
     ) -> None:
         self.stop()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
+        """Stop the server; weed's own shutdown now and then stalls, so it is killed after
+        ``timeout`` seconds."""
         if self.process:
-            stop_group(self.process)  # weed's own shutdown now and then stalls: bounded
+            stop_group(self.process, timeout=timeout)
         self.process = None
         if getattr(self, "log", None):
             self.log.close()
