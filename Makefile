@@ -30,12 +30,20 @@ test: $(VENV)/.installed chromium
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not s3 and not browser" -n $(PYTEST_WORKERS)
 
-# The whole suite, then django-unfold's tests (settings of their own), with branch coverage
-# of the three packages printed at the end.
+# The whole suite and, beside it in one more process, django-unfold's tests (settings of
+# their own; the two workers leave a core idle while their browsers wait); then the branch
+# coverage of the three packages. Unfold's output follows the main suite's.
 test-python: $(VENV)/.installed
-	@rm -f .coverage .coverage.*
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --cov --cov-report=
-	$(PY) -m pytest $(UNFOLD) -n $(PYTEST_WORKERS) --cov --cov-append --cov-report=
+	@rm -f .coverage .coverage.* build/unfold.*
+	@mkdir -p build
+	@echo "django-unfold's tests: running beside the main suite (log: build/unfold.log)"
+	@COVERAGE_FILE=build/unfold.coverage $(PY) -m pytest $(UNFOLD) --cov --cov-report= \
+	  >build/unfold.log 2>&1 & unfold=$$!; \
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --cov --cov-report=; main=$$?; \
+	wait $$unfold; unfold=$$?; \
+	cat build/unfold.log; \
+	[ $$main = 0 ] && [ $$unfold = 0 ]
+	$(VENV)/bin/coverage combine --append build/unfold.coverage
 	$(VENV)/bin/coverage report
 
 # django-unfold must come before django.contrib.admin: its tests have settings of their own.
