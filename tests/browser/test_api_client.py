@@ -22,6 +22,20 @@ def png() -> bytes:
     return out.getvalue()
 
 
+def update_in_parts(page, spa_url, record, large, to_s3, s3) -> None:
+    """Update ``record``'s file from the single-page app at ``spa_url`` with ``large`` (12 MiB),
+    which the client sends to S3 in three parts."""
+    page.goto(f"{spa_url}&record={record.pk}")
+    to_s3.clear()
+    page.set_input_files("input[name=file]", large)
+    page.click("button[type=submit]")
+    outcome = result(page)
+    assert outcome["status"] == 200, outcome
+    record.refresh_from_db()
+    assert s3.read(record.file.name) == large.read_bytes()
+    assert sum(r.startswith("PUT") for r in to_s3) == 3  # 5 + 5 + 2 MiB
+
+
 def test_a_page_creates_and_updates_a_record_through_the_api(
     page, s3, api_user, live_server, settings, tmp_path
 ):
@@ -47,15 +61,9 @@ def test_a_page_creates_and_updates_a_record_through_the_api(
     assert [e["file"] for e in events(page, "file-done")] == ["report.pdf", "dot.png"]
 
     large = make_file(tmp_path / "large.bin", 12 * MiB)
-    page.goto(f"{live_server.url}/spa/?token={api_user.token}&record={record.pk}")
-    to_s3.clear()
-    page.set_input_files("input[name=file]", large)
-    page.click("button[type=submit]")
-    outcome = result(page)
-    assert outcome["status"] == 200, outcome
-    record.refresh_from_db()
-    assert s3.read(record.file.name) == large.read_bytes()
-    assert sum(r.startswith("PUT") for r in to_s3) == 3  # 5 + 5 + 2 MiB
+    update_in_parts(
+        page, f"{live_server.url}/spa/?token={api_user.token}", record, large, to_s3, s3
+    )
     assert events(page, "progress")[-1]["fraction"] == 1
     assert s3.keys("tmp/") == []
 
@@ -109,15 +117,8 @@ def test_a_page_creates_and_updates_a_record_through_a_ninja_api(
     assert [r.split()[0] for r in to_s3] == ["POST"]
 
     large = make_file(tmp_path / "large.bin", 12 * MiB, seed=3)
-    page.goto(f"{live_server.url}/spa/?api=ninja&token={api_user.token}&record={record.pk}")
-    to_s3.clear()
-    page.set_input_files("input[name=file]", large)
-    page.click("button[type=submit]")
-    outcome = result(page)
-    assert outcome["status"] == 200, outcome
-    record.refresh_from_db()
-    assert s3.read(record.file.name) == large.read_bytes()
-    assert sum(r.startswith("PUT") for r in to_s3) == 3  # 5 + 5 + 2 MiB
+    spa = f"{live_server.url}/spa/?api=ninja&token={api_user.token}"
+    update_in_parts(page, spa, record, large, to_s3, s3)
     assert s3.keys("tmp/") == []
 
 
